@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Relais",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "relais", targets: ["relais"]),
+        .executable(name: "relais-bench", targets: ["relais-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+
+        .target(
+            name: "RelaisCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "RelaisSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "RelaisStore", dependencies: ["RelaisCore", "RelaisSQLite"], swiftSettings: swiftSettings),
+        .target(
+            name: "RelaisIngest",
+            dependencies: ["RelaisCore", "RelaisStore", "CLibXML2", "CCMark"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "relais",
+            dependencies: [
+                "RelaisCore", "RelaisStore", "RelaisIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "relais-bench",
+            dependencies: [
+                "RelaisCore", "RelaisStore", "RelaisIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RelaisIngestTests",
+            dependencies: ["RelaisIngest", "RelaisStore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

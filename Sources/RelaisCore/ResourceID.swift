@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+
+/// Stable identifier of a resource, derived from its source and the source's own identifier
+/// so that a re-import updates the record instead of duplicating it.
+public struct ResourceID: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// `r` followed by 20 base32 characters (100 bits) of SHA-256(source NUL identifier).
+    public init(source: String, sourceIdentifier: String) {
+        var input = Data(source.utf8)
+        input.append(0)
+        input.append(contentsOf: sourceIdentifier.utf8)
+        let digest = Array(SHA256.hash(data: input))
+        self.rawValue = "r" + Base32.lowercase(digest, characters: 20)
+    }
+
+    public var description: String { rawValue }
+}
+
+public enum ContentHash {
+    /// Hex SHA-256 of `bytes` prefixed by `salt` (the mapper version), so that a new mapper
+    /// re-maps records whose bytes did not change.
+    public static func hex(_ bytes: some Sequence<UInt8>, salt: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(salt.utf8))
+        hasher.update(data: Data([0]))
+        hasher.update(data: Data(bytes))
+        return Hex.encode(Array(hasher.finalize()))
+    }
+}
+
+enum Base32 {
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+
+    static func lowercase(_ bytes: [UInt8], characters: Int) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(characters)
+        var buffer = 0
+        var bits = 0
+        for byte in bytes where out.count < characters {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 && out.count < characters {
+                bits -= 5
+                out.append(alphabet[(buffer >> bits) & 31])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The dimensions a resource is classified on; each has one vocabulary file.
+public enum Dimension: String, Codable, Hashable, Sendable, CaseIterable {
+    case level = "niveaux"
+    case domain = "domaines"
+    case resourceType = "types"
+    case intendedRole = "roles"
+    case specificNeed = "besoins"
+    case licence = "licences"
+
+    public var fileName: String { rawValue + ".json" }
+}
+
+/// One term of a vocabulary, with its French label and the source values that map to it.
+public struct VocabularyTerm: Codable, Hashable, Sendable {
+    public var id: String
+    public var label: String
+    public var altLabels: [String]?
+    /// Id of the broader term (a level's cycle, a discipline's domain).
+    public var broader: String?
+    public var definition: String?
+    /// Source values mapped to this term, by scheme: `lomv1`, `lomfr`, `scolomfr`, `normetic`,
+    /// `other`. Values are labels, ids or concept URIs; matching ignores case, accents and
+    /// punctuation, and a URI also matches by its last path segment.
+    public var mappings: [String: [String]]?
+}
+
+public struct Vocabulary: Codable, Hashable, Sendable {
+    public var name: String
+    public var label: String
+    public var version: Int
+    public var terms: [VocabularyTerm]
+}
+
+/// Failure to load the vocabularies: which file, and why.
+public struct VocabularyError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var reason: String
+    public var description: String { "vocabulaire \(file) : \(reason)" }
+}
+
+/// All vocabularies, indexed for mapping source values to our term ids.
+public struct Vocabularies: Sendable {
+    public let byDimension: [Dimension: Vocabulary]
+    private let index: [Dimension: [String: String]]
+
+    public init(_ vocabularies: [Dimension: Vocabulary]) throws {
+        self.byDimension = vocabularies
+        var index: [Dimension: [String: String]] = [:]
+        for (dimension, vocabulary) in vocabularies {
+            var keys: [String: String] = [:]
+            func add(_ value: String, _ term: String) throws {
+                for key in Self.keys(for: value) {
+                    if let existing = keys[key], existing != term {
+                        throw VocabularyError(
+                            file: dimension.fileName,
+                            reason: "la valeur « \(value) » désigne à la fois « \(existing) » et « \(term) »")
+                    }
+                    keys[key] = term
+                }
+            }
+            var seen = Set<String>()
+            for term in vocabulary.terms {
+                guard seen.insert(term.id).inserted else {
+                    throw VocabularyError(file: dimension.fileName, reason: "terme « \(term.id) » en double")
+                }
+                try add(term.id, term.id)
+                try add(term.label, term.id)
+                for alt in term.altLabels ?? [] { try add(alt, term.id) }
+                for values in (term.mappings ?? [:]).values {
+                    for value in values { try add(value, term.id) }
+                }
+            }
+            for term in vocabulary.terms {
+                if let broader = term.broader, !seen.contains(broader) {
+                    throw VocabularyError(
+                        file: dimension.fileName,
+                        reason: "le terme « \(term.id) » renvoie à un terme plus large inconnu « \(broader) »")
+                }
+            }
+            index[dimension] = keys
+        }
+        self.index = index
+    }
+
+    /// Loads every vocabulary file from a folder (`Corpus/vocabularies`).
+    public static func load(from folder: URL) throws -> Vocabularies {
+        var result: [Dimension: Vocabulary] = [:]
+        let decoder = JSONDecoder()
+        for dimension in Dimension.allCases {
+            let url = folder.appendingPathComponent(dimension.fileName)
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw VocabularyError(file: url.path, reason: "fichier illisible (\(error.localizedDescription))")
+            }
+            do {
+                result[dimension] = try decoder.decode(Vocabulary.self, from: data)
+            } catch {
+                throw VocabularyError(file: url.path, reason: "JSON invalide (\(error))")
+            }
+        }
+        return try Vocabularies(result)
+    }
+
+    /// The term id that `value` maps to in `dimension`, or nil.
+    public func term(for value: String, in dimension: Dimension) -> String? {
+        guard let keys = index[dimension] else { return nil }
+        for key in Self.keys(for: value) {
+            if let term = keys[key] { return term }
+        }
+        return nil
+    }
+
+    public func map(_ value: String, in dimension: Dimension, scheme: String? = nil) -> TermValue {
+        TermValue(term: term(for: value, in: dimension), raw: value, scheme: scheme)
+    }
+
+    public func label(of term: String, in dimension: Dimension) -> String? {
+        byDimension[dimension]?.terms.first { $0.id == term }?.label
+    }
+
+    /// Lookup keys of a value: its folded form, and for a URI its folded last segment too.
+    static func keys(for value: String) -> [String] {
+        let folded = fold(value)
+        guard !folded.isEmpty else { return [] }
+        var keys = [folded]
+        if value.contains("/") || value.contains("#") {
+            let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: "/# \n\t"))
+            if let cut = trimmed.lastIndex(where: { $0 == "/" || $0 == "#" }) {
+                let last = fold(String(trimmed[trimmed.index(after: cut)...]))
+                if !last.isEmpty && last != folded { keys.append(last) }
+            }
+        }
+        return keys
+    }
+
+    /// Case-, accent- and punctuation-insensitive form: "Éducation physique" -> "education physique".
+    public static func fold(_ value: String) -> String {
+        let lowered = value.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive],
+                                    locale: nil)
+        var out = ""
+        out.reserveCapacity(lowered.utf8.count)
+        var pendingSpace = false
+        for scalar in lowered.unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return out
+    }
+}
