@@ -1,7 +1,8 @@
 import Foundation
 
 /// The dimensions a resource is classified on; each has one vocabulary file.
-public enum Dimension: String, Codable, Hashable, Sendable, CaseIterable {
+/// Named Facet rather than Dimension, which Foundation already uses.
+public enum Facet: String, Codable, Hashable, Sendable, CaseIterable {
     case level = "niveaux"
     case domain = "domaines"
     case resourceType = "types"
@@ -42,12 +43,12 @@ public struct VocabularyError: Error, CustomStringConvertible, Sendable {
 
 /// All vocabularies, indexed for mapping source values to our term ids.
 public struct Vocabularies: Sendable {
-    public let byDimension: [Dimension: Vocabulary]
-    private let index: [Dimension: [String: String]]
+    public let byDimension: [Facet: Vocabulary]
+    private let index: [Facet: [String: String]]
 
-    public init(_ vocabularies: [Dimension: Vocabulary]) throws {
+    public init(_ vocabularies: [Facet: Vocabulary]) throws {
         self.byDimension = vocabularies
-        var index: [Dimension: [String: String]] = [:]
+        var index: [Facet: [String: String]] = [:]
         for (dimension, vocabulary) in vocabularies {
             var keys: [String: String] = [:]
             func add(_ value: String, _ term: String) throws {
@@ -86,9 +87,9 @@ public struct Vocabularies: Sendable {
 
     /// Loads every vocabulary file from a folder (`Corpus/vocabularies`).
     public static func load(from folder: URL) throws -> Vocabularies {
-        var result: [Dimension: Vocabulary] = [:]
+        var result: [Facet: Vocabulary] = [:]
         let decoder = JSONDecoder()
-        for dimension in Dimension.allCases {
+        for dimension in Facet.allCases {
             let url = folder.appendingPathComponent(dimension.fileName)
             let data: Data
             do {
@@ -106,7 +107,7 @@ public struct Vocabularies: Sendable {
     }
 
     /// The term id that `value` maps to in `dimension`, or nil.
-    public func term(for value: String, in dimension: Dimension) -> String? {
+    public func term(for value: String, in dimension: Facet) -> String? {
         guard let keys = index[dimension] else { return nil }
         for key in Self.keys(for: value) {
             if let term = keys[key] { return term }
@@ -114,11 +115,11 @@ public struct Vocabularies: Sendable {
         return nil
     }
 
-    public func map(_ value: String, in dimension: Dimension, scheme: String? = nil) -> TermValue {
+    public func map(_ value: String, in dimension: Facet, scheme: String? = nil) -> TermValue {
         TermValue(term: term(for: value, in: dimension), raw: value, scheme: scheme)
     }
 
-    public func label(of term: String, in dimension: Dimension) -> String? {
+    public func label(of term: String, in dimension: Facet) -> String? {
         byDimension[dimension]?.terms.first { $0.id == term }?.label
     }
 

@@ -1,0 +1,244 @@
+internal import CSQLite
+import Foundation
+
+/// An SQLite error with what is needed to act on it.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public let sql: String?
+
+    public var description: String {
+        "SQLite error \(code): \(message)" + (sql.map { " (in: \($0.prefix(200)))" } ?? "")
+    }
+
+    public var isConstraintViolation: Bool { code & 0xff == SQLITE_CONSTRAINT }
+}
+
+/// One SQLite connection. Not thread-safe: owned by one actor or one thread at a time.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+
+    public enum Mode: Sendable { case readWrite, readOnly }
+
+    public init(path: String, mode: Mode = .readWrite) throws {
+        var db: OpaquePointer?
+        let flags = mode == .readWrite
+            ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+            : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            // "Whether or not an error occurs when it is opened, resources associated with the
+            // database connection handle should be released by passing it to sqlite3_close()."
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw SQLiteError(code: rc, message: "cannot open \(path): \(message)", sql: nil)
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 5000)
+        _ = csqlite_db_config_enable_fkey(db, 1)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without parameters.
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a savepoint: released when it returns, rolled back when it throws,
+    /// leaving the enclosing transaction intact.
+    public func savepoint<T>(_ name: String = "relais_sp", _ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
+            throw error
+        }
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// First column of the first row, for PRAGMA and COUNT queries.
+    public func scalarInt(_ sql: String) throws -> Int64? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.int64(0) : nil
+    }
+
+    public func scalarText(_ sql: String) throws -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+}
+
+@available(*, unavailable)
+extension Database: Sendable {}
+
+/// A prepared statement. Bind with 1-based indexes, read columns with 0-based ones.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let database: Database
+    public let sql: String
+
+    init(database: Database, sql: String) throws {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            throw database.error(rc, sql: sql)
+        }
+        self.handle = statement
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    public func bind(_ index: Int32, _ value: String?) throws {
+        let rc: Int32
+        if let value {
+            rc = sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
+        } else {
+            rc = sqlite3_bind_null(handle, index)
+        }
+        try check(rc)
+    }
+
+    public func bind(_ index: Int32, _ value: Int64?) throws {
+        try check(value.map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
+    }
+
+    public func bind(_ index: Int32, _ value: Int?) throws {
+        try bind(index, value.map(Int64.init))
+    }
+
+    public func bind(_ index: Int32, _ value: Double?) throws {
+        try check(value.map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
+    }
+
+    public func bind(_ index: Int32, blob: [UInt8]) throws {
+        let rc = blob.withUnsafeBytes { raw in
+            sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), csqlite_transient())
+        }
+        try check(rc)
+    }
+
+    /// Binds all values in order, after a reset.
+    public func bindAll(_ values: [(any SQLBindable)?]) throws {
+        reset()
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            if let value { try value.bind(to: self, at: index) } else { try check(sqlite3_bind_null(handle, index)) }
+        }
+    }
+
+    /// Advances; true when a row is available.
+    @discardableResult
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = database.error(rc, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Binds, runs to completion, resets.
+    public func run(_ values: [(any SQLBindable)?] = []) throws {
+        try bindAll(values)
+        while try step() {}
+        sqlite3_reset(handle)
+    }
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    public func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    public func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    private func check(_ rc: Int32) throws {
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+}
+
+@available(*, unavailable)
+extension Statement: Sendable {}
+
+/// Values that can be bound to a statement parameter.
+public protocol SQLBindable {
+    func bind(to statement: Statement, at index: Int32) throws
+}
+
+extension String: SQLBindable {
+    public func bind(to statement: Statement, at index: Int32) throws { try statement.bind(index, self) }
+}
+extension Int: SQLBindable {
+    public func bind(to statement: Statement, at index: Int32) throws { try statement.bind(index, Int64(self)) }
+}
+extension Int64: SQLBindable {
+    public func bind(to statement: Statement, at index: Int32) throws { try statement.bind(index, self) }
+}
+extension Double: SQLBindable {
+    public func bind(to statement: Statement, at index: Int32) throws { try statement.bind(index, self) }
+}
+extension Bool: SQLBindable {
+    public func bind(to statement: Statement, at index: Int32) throws { try statement.bind(index, Int64(self ? 1 : 0)) }
+}

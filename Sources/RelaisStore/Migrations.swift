@@ -1,0 +1,108 @@
+import RelaisSQLite
+
+/// Schema changes, in order. A migration never changes once released: add a new one.
+struct Migration {
+    let version: Int
+    let name: String
+    let sql: String
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "resources, terms, search index, import batches, audit", sql: """
+            CREATE TABLE import_batches (
+                id INTEGER PRIMARY KEY,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                arguments TEXT NOT NULL,
+                summary TEXT
+            );
+
+            CREATE TABLE resources (
+                id TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                source_identifier TEXT NOT NULL,
+                format TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('published', 'deleted')),
+                title TEXT NOT NULL,
+                keywords TEXT NOT NULL DEFAULT '',
+                description TEXT NOT NULL DEFAULT '',
+                body TEXT NOT NULL DEFAULT '',
+                record TEXT NOT NULL,
+                original TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                file TEXT NOT NULL,
+                record_index INTEGER NOT NULL,
+                line INTEGER,
+                batch_id INTEGER REFERENCES import_batches(id),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (source, source_identifier)
+            );
+
+            -- One row per classification value, for facets and filters.
+            CREATE TABLE resource_terms (
+                resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+                dimension TEXT NOT NULL,
+                term TEXT NOT NULL,
+                PRIMARY KEY (resource_id, dimension, term)
+            ) WITHOUT ROWID;
+            CREATE INDEX resource_terms_by_term ON resource_terms (dimension, term);
+
+            CREATE VIRTUAL TABLE resources_fts USING fts5(
+                title, keywords, description, body,
+                content = 'resources', content_rowid = 'rowid',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER resources_fts_insert AFTER INSERT ON resources BEGIN
+                INSERT INTO resources_fts (rowid, title, keywords, description, body)
+                VALUES (new.rowid, new.title, new.keywords, new.description, new.body);
+            END;
+            CREATE TRIGGER resources_fts_delete AFTER DELETE ON resources BEGIN
+                INSERT INTO resources_fts (resources_fts, rowid, title, keywords, description, body)
+                VALUES ('delete', old.rowid, old.title, old.keywords, old.description, old.body);
+            END;
+            CREATE TRIGGER resources_fts_update AFTER UPDATE OF title, keywords, description, body ON resources BEGIN
+                INSERT INTO resources_fts (resources_fts, rowid, title, keywords, description, body)
+                VALUES ('delete', old.rowid, old.title, old.keywords, old.description, old.body);
+                INSERT INTO resources_fts (rowid, title, keywords, description, body)
+                VALUES (new.rowid, new.title, new.keywords, new.description, new.body);
+            END;
+
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                object TEXT,
+                detail TEXT
+            );
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+                SELECT RAISE(ABORT, 'audit is append-only');
+            END;
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+                SELECT RAISE(ABORT, 'audit is append-only');
+            END;
+            """),
+    ]
+
+    /// Applies the migrations the database has not seen, each in its own transaction.
+    static func migrate(_ db: Database) throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
+            """)
+        let current = try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
+        guard let newest = all.last?.version else { return }
+        if current > Int64(newest) {
+            throw StoreError(reason: "la base est au schéma \(current), plus récent que ce programme (\(newest)) : mettez Relais à jour")
+        }
+        for migration in all where migration.version > current {
+            try db.transaction {
+                try db.execute(migration.sql)
+                try db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+                    .run([migration.version, migration.name, Clock.now()])
+            }
+        }
+    }
+}

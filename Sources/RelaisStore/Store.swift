@@ -1,0 +1,247 @@
+import Foundation
+import RelaisCore
+public import RelaisSQLite
+
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+enum Clock {
+    static func now() -> String {
+        Date().formatted(.iso8601)
+    }
+}
+
+/// What storing one record did.
+public enum WriteOutcome: String, Codable, Sendable {
+    case created, updated, unchanged, deleted
+}
+
+/// A record as it goes into the store.
+public struct StoredRecord: Sendable {
+    public var resource: Resource
+    public var provenance: Provenance
+    public var original: String
+
+    public init(resource: Resource, provenance: Provenance, original: String) {
+        self.resource = resource
+        self.provenance = provenance
+        self.original = original
+    }
+}
+
+/// The writer side of the store: one connection, used by one task at a time.
+/// SQL stays in this module behind Swift types.
+public final class Store {
+    public let db: Database
+    private lazy var selectHash = try! db.prepare("SELECT content_hash, status FROM resources WHERE id = ?")
+    private lazy var upsert = try! db.prepare("""
+        INSERT INTO resources (id, source, source_identifier, format, status, title, keywords, description, body,
+                               record, original, content_hash, file, record_index, line, batch_id,
+                               created_at, updated_at)
+        VALUES (?1, ?2, ?3, ?4, 'published', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+        ON CONFLICT (id) DO UPDATE SET
+            format = excluded.format, status = 'published', title = excluded.title,
+            keywords = excluded.keywords, description = excluded.description, body = excluded.body,
+            record = excluded.record, original = excluded.original, content_hash = excluded.content_hash,
+            file = excluded.file, record_index = excluded.record_index, line = excluded.line,
+            batch_id = excluded.batch_id, updated_at = excluded.updated_at
+        """)
+    private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_id = ?")
+    private lazy var insertTerm = try! db.prepare(
+        "INSERT OR IGNORE INTO resource_terms (resource_id, dimension, term) VALUES (?, ?, ?)")
+    private lazy var markDeleted = try! db.prepare("""
+        UPDATE resources SET status = 'deleted', title = '', keywords = '', description = '', body = '',
+               batch_id = ?2, updated_at = ?3
+        WHERE id = ?1 AND status <> 'deleted'
+        """)
+    private lazy var insertAudit = try! db.prepare(
+        "INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Opens (creating if needed) the database at `path`, in WAL mode, and migrates it.
+    /// `:memory:` gives a private in-memory database.
+    public init(path: String) throws {
+        if path != ":memory:" {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        db = try Database(path: path)
+        if path != ":memory:" {
+            try db.execute("PRAGMA journal_mode = WAL")
+        }
+        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000")
+        try Migrations.migrate(db)
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try db.transaction(body)
+    }
+
+    /// Runs `body` in a transaction that is always rolled back: for dry runs.
+    public func rehearse<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("BEGIN IMMEDIATE")
+        defer { try? db.execute("ROLLBACK") }
+        return try body()
+    }
+
+    public var schemaVersion: Int {
+        Int((try? db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations")) ?? 0 ?? 0)
+    }
+
+    // MARK: Import batches
+
+    public func beginBatch(arguments: String) throws -> Int64 {
+        try db.prepare("INSERT INTO import_batches (started_at, arguments) VALUES (?, ?)")
+            .run([Clock.now(), arguments])
+        return db.lastInsertRowID
+    }
+
+    public func finishBatch(_ id: Int64, summary: String) throws {
+        try db.prepare("UPDATE import_batches SET finished_at = ?, summary = ? WHERE id = ?")
+            .run([Clock.now(), summary, id])
+    }
+
+    // MARK: Records
+
+    /// Creates, updates or leaves alone the record, by its id and content hash.
+    public func write(_ record: StoredRecord, batch: Int64?) throws -> WriteOutcome {
+        let resource = record.resource
+        let id = resource.id.rawValue
+        try selectHash.bindAll([id])
+        var existed = false
+        if try selectHash.step() {
+            existed = true
+            let hash = selectHash.text(0)
+            let status = selectHash.text(1)
+            selectHash.reset()
+            if hash == record.provenance.contentHash && status == "published" { return .unchanged }
+        } else {
+            selectHash.reset()
+        }
+        let json = String(decoding: try encoder.encode(resource), as: UTF8.self)
+        let search = SearchText(resource)
+        try upsert.run([
+            id, resource.source, resource.sourceIdentifier, resource.format.rawValue,
+            search.title, search.keywords, search.description, search.body,
+            json, record.original, record.provenance.contentHash,
+            record.provenance.file, record.provenance.recordIndex, record.provenance.line, batch,
+            Clock.now(),
+        ])
+        if existed { try deleteTerms.run([id]) }
+        for (dimension, values) in resource.classifications {
+            for term in Set(values.compactMap(\.term)) {
+                try insertTerm.run([id, dimension.rawValue, term])
+            }
+        }
+        if let term = resource.licence?.term {
+            try insertTerm.run([id, Facet.licence.rawValue, term])
+        }
+        return existed ? .updated : .created
+    }
+
+    /// Marks the record deleted (a tombstone: the id stays, the content leaves the index).
+    public func delete(id: ResourceID, batch: Int64?) throws -> Bool {
+        try markDeleted.run([id.rawValue, batch, Clock.now()])
+        if db.changes > 0 {
+            try deleteTerms.run([id.rawValue])
+            return true
+        }
+        return false
+    }
+
+    public func audit(actor: String, action: String, object: String?, detail: String?) throws {
+        try insertAudit.run([Clock.now(), actor, action, object, detail])
+    }
+
+    // MARK: Reading
+
+    public func resource(_ id: ResourceID) throws -> Resource? {
+        let statement = try db.prepare("SELECT record FROM resources WHERE id = ? AND status = 'published'")
+        try statement.bindAll([id.rawValue])
+        guard try statement.step(), let json = statement.text(0) else { return nil }
+        return try JSONDecoder().decode(Resource.self, from: Data(json.utf8))
+    }
+
+    public func original(_ id: ResourceID) throws -> String? {
+        let statement = try db.prepare("SELECT original FROM resources WHERE id = ?")
+        try statement.bindAll([id.rawValue])
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var published: Int
+        public var deleted: Int
+        public var bySource: [String: Int]
+    }
+
+    public func counts() throws -> Counts {
+        let published = Int(try db.scalarInt("SELECT count(*) FROM resources WHERE status = 'published'") ?? 0)
+        let deleted = Int(try db.scalarInt("SELECT count(*) FROM resources WHERE status = 'deleted'") ?? 0)
+        var bySource: [String: Int] = [:]
+        let statement = try db.prepare(
+            "SELECT source, count(*) FROM resources WHERE status = 'published' GROUP BY source")
+        while try statement.step() { bySource[statement.text(0) ?? ""] = statement.int(1) }
+        return Counts(published: published, deleted: deleted, bySource: bySource)
+    }
+
+    /// Ids of published resources matching an FTS5 query (already safe FTS5 syntax).
+    public func searchIDs(matching ftsQuery: String, limit: Int = 20) throws -> [ResourceID] {
+        let statement = try db.prepare("""
+            SELECT r.id FROM resources_fts f JOIN resources r ON r.rowid = f.rowid
+            WHERE resources_fts MATCH ? AND r.status = 'published' ORDER BY bm25(resources_fts, 10, 5, 2, 1) LIMIT ?
+            """)
+        try statement.bindAll([ftsQuery, limit])
+        var ids: [ResourceID] = []
+        while try statement.step() { ids.append(ResourceID(rawValue: statement.text(0) ?? "")) }
+        return ids
+    }
+
+    /// FTS5 `integrity-check` with the external content compared too; throws on corruption.
+    public func checkIntegrity() throws {
+        try db.execute("INSERT INTO resources_fts (resources_fts, rank) VALUES ('integrity-check', 1)")
+        guard try db.scalarText("PRAGMA integrity_check") == "ok" else {
+            throw StoreError(reason: "PRAGMA integrity_check a signalé une corruption")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Store: Sendable {}
+
+extension Resource {
+    /// The classification dimensions with their values (licence apart: it has its own type).
+    var classifications: [(Facet, [TermValue])] {
+        [(.level, levels), (.domain, domains), (.resourceType, resourceTypes),
+         (.intendedRole, intendedRoles), (.specificNeed, specificNeeds)]
+    }
+}
+
+/// The text of a resource as it is indexed, by column.
+struct SearchText {
+    var title: String
+    var keywords: String
+    var description: String
+    var body: String
+
+    init(_ resource: Resource) {
+        title = resource.titles.map(\.text).joined(separator: "\n")
+        keywords = resource.keywords.map(\.text).joined(separator: "\n")
+        description = resource.descriptions.map(\.text).joined(separator: "\n")
+        var body: [String] = []
+        for section in resource.sections {
+            if !section.heading.isEmpty { body.append(section.heading) }
+            if !section.text.isEmpty { body.append(section.text) }
+        }
+        for segment in resource.segments {
+            body.append(contentsOf: [segment.title, segment.description, segment.transcript].compactMap { $0 })
+        }
+        self.body = body.joined(separator: "\n")
+    }
+}
