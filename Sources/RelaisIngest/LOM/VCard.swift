@@ -1,0 +1,86 @@
+import Foundation
+
+/// The parts of a vCard (2.1 or 3.0) that name a contributor.
+struct VCard {
+    var formattedName: String?
+    var name: String?
+    var organization: String?
+    var email: String?
+
+    /// Parses a vCard; text that is not a vCard is taken as a plain name.
+    init(_ raw: String) {
+        let text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        guard text.range(of: "BEGIN:VCARD", options: .caseInsensitive) != nil else {
+            let plain = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            formattedName = plain.isEmpty ? nil : plain
+            return
+        }
+        // Unfold: a line starting with a space or tab continues the previous one (RFC 2426 3.0,
+        // and 2.1 which also folds quoted-printable with a trailing "=").
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let first = line.first, first == " " || first == "\t", !lines.isEmpty {
+                lines[lines.count - 1] += String(line.dropFirst())
+            } else if let last = lines.last, last.hasSuffix("="), last.uppercased().contains("QUOTED-PRINTABLE") {
+                lines[lines.count - 1] = String(last.dropLast()) + line.trimmingCharacters(in: .whitespaces)
+            } else {
+                lines.append(line.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let head = line[..<colon].uppercased()
+            var value = String(line[line.index(after: colon)...])
+            let parameters = head.split(separator: ";")
+            guard let property = parameters.first.map({ $0.split(separator: ".").last.map(String.init) ?? "" }) else { continue }
+            if parameters.contains(where: { $0.contains("QUOTED-PRINTABLE") }) {
+                value = Self.decodeQuotedPrintable(value)
+            }
+            switch property {
+            case "FN": formattedName = Self.unescape(value)
+            case "N":
+                let parts = value.split(separator: ";", omittingEmptySubsequences: false).map { Self.unescape(String($0)) }
+                let family = parts.first ?? ""
+                let given = parts.count > 1 ? parts[1] : ""
+                let joined = [given, family].filter { !$0.isEmpty }.joined(separator: " ")
+                if !joined.isEmpty { name = joined }
+            case "ORG":
+                let first = value.split(separator: ";").first.map { Self.unescape(String($0)) } ?? ""
+                if !first.isEmpty { organization = first }
+            case "EMAIL":
+                email = value
+            default:
+                break
+            }
+        }
+        if formattedName?.isEmpty == true { formattedName = nil }
+    }
+
+    /// The person's name, or nil when the vCard names only an organisation.
+    var personName: String? {
+        let candidate = formattedName ?? name
+        if let candidate, candidate == organization { return nil }
+        return candidate
+    }
+
+    static func unescape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\n", with: " ").replacingOccurrences(of: "\\N", with: " ")
+            .replacingOccurrences(of: "\\,", with: ",").replacingOccurrences(of: "\\;", with: ";")
+            .replacingOccurrences(of: "\\\\", with: "\\").trimmingCharacters(in: .whitespaces)
+    }
+
+    static func decodeQuotedPrintable(_ value: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(value.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "=") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                      let decoded = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { continue }
+                bytes.append(decoded)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

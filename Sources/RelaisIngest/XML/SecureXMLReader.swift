@@ -1,0 +1,286 @@
+internal import CLibXML2
+import Foundation
+import RelaisCore
+
+/// Limits applied to every XML file, whatever its source.
+public struct XMLLimits: Sendable {
+    public var maxFileBytes: Int = 1 << 30
+    /// Bytes of one record (from its start tag to its end tag).
+    public var maxRecordBytes: Int = 16 << 20
+    /// Characters of one text field.
+    public var maxFieldBytes: Int = 1 << 20
+    public var maxStartTagBytes: Int = 64 << 10
+    public var maxAttributesPerElement: Int = 512
+    public var maxDepth: Int = 64
+
+    public init() {}
+}
+
+/// Refuses every external entity, DTD or XInclude load: nothing outside the file is read.
+private let refuseExternalEntities: xmlExternalEntityLoader = { _, _, _ in nil }
+
+private let libxmlReady: Void = {
+    xmlInitParser()
+    xmlSetExternalEntityLoader(refuseExternalEntities)
+}()
+
+/// Bytes flow from the file to libxml2 through this guard, which enforces the byte caps and
+/// scans start tags for length and attribute count before libxml2 sees them (libxml2 2.9
+/// checks duplicate attributes in quadratic time).
+final class InputGuard {
+    let file: UnsafeMutablePointer<FILE>
+    let limits: XMLLimits
+    var bytesRead = 0
+    /// Offset where the record being expanded started, or nil outside records.
+    var recordStart: Int?
+    var violation: String?
+
+    private enum ScanState { case text, tagStart, tag, quoted(UInt8), other }
+    private var state = ScanState.text
+    private var tagLength = 0
+    private var attributes = 0
+
+    init(file: UnsafeMutablePointer<FILE>, limits: XMLLimits) {
+        self.file = file
+        self.limits = limits
+    }
+
+    deinit { fclose(file) }
+
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
+        if violation != nil { return -1 }
+        let n = fread(buffer, 1, count, file)
+        if n == 0 { return ferror(file) != 0 ? -1 : 0 }
+        bytesRead += n
+        if bytesRead > limits.maxFileBytes {
+            violation = "fichier trop volumineux (plus de \(limits.maxFileBytes) octets)"
+            return -1
+        }
+        if let start = recordStart, bytesRead - start > limits.maxRecordBytes + 65536 {
+            violation = "notice trop volumineuse (plus de \(limits.maxRecordBytes) octets)"
+            return -1
+        }
+        let bytes = UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        for index in 0..<n {
+            if !scan(bytes[index]) { return -1 }
+        }
+        return Int32(n)
+    }
+
+    private func scan(_ byte: UInt8) -> Bool {
+        switch state {
+        case .text:
+            if byte == UInt8(ascii: "<") { state = .tagStart; tagLength = 1; attributes = 0 }
+        case .tagStart:
+            state = (byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")) ? .other : .tag
+            tagLength += 1
+        case .other:
+            if byte == UInt8(ascii: ">") { state = .text }
+        case .tag:
+            tagLength += 1
+            switch byte {
+            case UInt8(ascii: ">"): state = .text
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): state = .quoted(byte)
+            case UInt8(ascii: "="):
+                attributes += 1
+                if attributes > limits.maxAttributesPerElement {
+                    violation = "élément avec plus de \(limits.maxAttributesPerElement) attributs"
+                    return false
+                }
+            default: break
+            }
+        case .quoted(let quote):
+            tagLength += 1
+            if byte == quote { state = .tag }
+        }
+        if tagLength > limits.maxStartTagBytes, case .text = state {} else if tagLength > limits.maxStartTagBytes {
+            violation = "balise ouvrante de plus de \(limits.maxStartTagBytes) octets"
+            return false
+        }
+        return true
+    }
+}
+
+/// The first libxml2 error of a parse, with its position.
+final class ErrorCollector {
+    var message: String?
+    var line: Int?
+    var column: Int?
+}
+
+/// A streaming reader over libxml2's xmlTextReader with our security settings:
+/// no network, no entity substitution, no DTD loading, DOCTYPE and XInclude refused, depth and
+/// size caps. Memory stays flat: only the record being mapped is expanded.
+final class SecureXMLReader {
+    private let reader: OpaquePointer
+    private let input: Unmanaged<InputGuard>
+    private let errors: Unmanaged<ErrorCollector>
+    let limits: XMLLimits
+
+    enum NodeType: Int32 {
+        case element = 1, text = 3, cdata = 4, endElement = 15, documentType = 10, other = -1
+    }
+
+    init(path: String, limits: XMLLimits = XMLLimits()) throws {
+        _ = libxmlReady
+        guard let file = fopen(path, "rb") else {
+            throw FileRejection(reason: "fichier illisible: \(String(cString: strerror(errno)))")
+        }
+        self.limits = limits
+        let guardBox = Unmanaged.passRetained(InputGuard(file: file, limits: limits))
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue
+                            | XML_PARSE_COMPACT.rawValue)
+        let read: xmlInputReadCallback = { context, buffer, length in
+            guard let context, let buffer else { return -1 }
+            return Unmanaged<InputGuard>.fromOpaque(context).takeUnretainedValue().read(into: buffer, count: Int(length))
+        }
+        guard let reader = xmlReaderForIO(read, nil, guardBox.toOpaque(), path, nil, options) else {
+            guardBox.release()
+            throw FileRejection(reason: "libxml2 n'a pas pu créer le lecteur")
+        }
+        self.reader = reader
+        self.input = guardBox
+        self.errors = Unmanaged.passRetained(ErrorCollector())
+        let handler: xmlStructuredErrorFunc = { context, error in
+            guard let context, let error else { return }
+            let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
+            guard collector.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            collector.message = error.pointee.message.map { String(cString: $0) }?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "erreur XML"
+            collector.line = Int(error.pointee.line)
+            collector.column = Int(error.pointee.int2)
+        }
+        xmlTextReaderSetStructuredErrorHandler(reader, handler, errors.toOpaque())
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        input.release()
+        errors.release()
+    }
+
+    /// Advances to the next node; false at the end of the document.
+    func read() throws -> Bool {
+        let rc = xmlTextReaderRead(reader)
+        if rc < 0 { throw failure() }
+        if rc == 0 {
+            if errors.takeUnretainedValue().message != nil { throw failure() }
+            return false
+        }
+        try checkNode()
+        return true
+    }
+
+    /// Skips the current node's subtree; false at the end of the document.
+    func skip() throws -> Bool {
+        let rc = xmlTextReaderNext(reader)
+        if rc < 0 { throw failure() }
+        if rc == 0 {
+            if errors.takeUnretainedValue().message != nil { throw failure() }
+            return false
+        }
+        try checkNode()
+        return true
+    }
+
+    private func checkNode() throws {
+        let type = nodeType
+        if type == .documentType {
+            throw FileRejection(line: line, reason: "DOCTYPE refusé : les DTD et entités ne sont pas acceptées (risque XXE / expansion d'entités)")
+        }
+        if type == .element {
+            if depth >= limits.maxDepth {
+                throw FileRejection(line: line, reason: "imbrication trop profonde (plus de \(limits.maxDepth) niveaux)")
+            }
+            if let namespace, namespace.hasPrefix("http://www.w3.org/200"), namespace.hasSuffix("/XInclude") {
+                throw FileRejection(line: line, reason: "XInclude refusé : un fichier ne peut pas inclure d'autres documents")
+            }
+        }
+    }
+
+    private func failure() -> FileRejection {
+        let collector = errors.takeUnretainedValue()
+        if let violation = input.takeUnretainedValue().violation {
+            return FileRejection(line: collector.line ?? currentParserLine, reason: violation)
+        }
+        var message = collector.message ?? "document XML mal formé"
+        if message.contains("Char 0x0 out of allowed range") || message.contains("not proper UTF-8") {
+            message = "encodage invalide (UTF-8 attendu) : \(message)"
+        }
+        return FileRejection(line: collector.line, column: collector.column, reason: message)
+    }
+
+    var nodeType: NodeType { NodeType(rawValue: xmlTextReaderNodeType(reader)) ?? .other }
+    var depth: Int { Int(xmlTextReaderDepth(reader)) }
+    var localName: String { string(xmlTextReaderConstLocalName(reader)) ?? "" }
+    var namespace: String? { string(xmlTextReaderConstNamespaceUri(reader)) }
+    var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+    var currentParserLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    var line: Int {
+        guard let node = xmlTextReaderCurrentNode(reader) else { return currentParserLine }
+        return Int(xmlGetLineNo(node))
+    }
+
+    func attribute(_ name: String) -> String? {
+        guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
+        defer { cxml_free(value) }
+        return String(cString: value)
+    }
+
+    /// Expands the current element into a Swift tree, plus its serialization. The subtree is
+    /// read whole (within `maxRecordBytes`); call `skip()` afterwards to move past it.
+    func expandRecord() throws -> (element: XElement, original: String) {
+        let guardian = input.takeUnretainedValue()
+        guardian.recordStart = guardian.bytesRead
+        defer { guardian.recordStart = nil }
+        guard let node = xmlTextReaderExpand(reader) else { throw failure() }
+        var fieldViolation: String?
+        let element = convert(node, depth: 0, violation: &fieldViolation)
+        if let fieldViolation { throw RecordTooLarge(reason: fieldViolation) }
+        guard let outer = xmlTextReaderReadOuterXml(reader) else { throw failure() }
+        defer { cxml_free(outer) }
+        return (element, String(cString: outer))
+    }
+
+    struct RecordTooLarge: Error { let reason: String }
+
+    private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?) -> XElement {
+        var element = XElement(name: string(node.pointee.name) ?? "", namespace: node.pointee.ns.flatMap { string($0.pointee.href) },
+                               line: Int(xmlGetLineNo(node)))
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            if let name = string(current.pointee.name), let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
+                element.attributes[name] = String(cString: value)
+                cxml_free(value)
+            }
+            attribute = current.pointee.next
+        }
+        var child = node.pointee.children
+        var text = ""
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                element.children.append(convert(current, depth: depth + 1, violation: &violation))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content {
+                    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+                    if length > limits.maxFieldBytes {
+                        violation = "champ <\(element.name)> de \(length) octets (maximum \(limits.maxFieldBytes))"
+                    } else {
+                        text += String(cString: content)
+                    }
+                }
+            default:
+                break
+            }
+            child = current.pointee.next
+        }
+        element.ownText = text
+        return element
+    }
+
+    private func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}

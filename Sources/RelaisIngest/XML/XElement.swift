@@ -1,0 +1,86 @@
+/// A small, immutable copy of one record's XML subtree, made once per record so that mappers
+/// work on Swift values and never see a libxml2 pointer. Names are local names: real feeds put
+/// children in the wrong namespace, so mappers match on local names.
+public struct XElement: Sendable {
+    public var name: String
+    public var namespace: String?
+    public var attributes: [String: String]
+    public var children: [XElement]
+    /// The element's own text (text and CDATA children concatenated, untrimmed).
+    public var ownText: String
+    public var line: Int
+
+    public init(name: String, namespace: String? = nil, attributes: [String: String] = [:],
+                children: [XElement] = [], ownText: String = "", line: Int = 0) {
+        self.name = name
+        self.namespace = namespace
+        self.attributes = attributes
+        self.children = children
+        self.ownText = ownText
+        self.line = line
+    }
+
+    /// Trimmed own text, nil when empty.
+    public var text: String? {
+        let trimmed = Normalize.text(ownText)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// All descendant text, in document order, whitespace-collapsed.
+    public var allText: String {
+        var parts: [String] = []
+        func walk(_ element: XElement) {
+            if !element.ownText.isEmpty { parts.append(element.ownText) }
+            element.children.forEach(walk)
+        }
+        walk(self)
+        return Normalize.text(parts.joined(separator: " "))
+    }
+
+    public func child(_ name: String) -> XElement? {
+        children.first { $0.name.caseInsensitiveEquals(name) }
+    }
+
+    public func children(_ name: String) -> [XElement] {
+        children.filter { $0.name.caseInsensitiveEquals(name) }
+    }
+
+    /// The first element reached by following local names: `element["general", "title"]`.
+    public subscript(path: String...) -> XElement? {
+        var current: XElement? = self
+        for name in path { current = current?.child(name) }
+        return current
+    }
+
+    /// Every element reached by following local names, fanning out at each step.
+    public func all(_ path: String...) -> [XElement] {
+        var current = [self]
+        for name in path { current = current.flatMap { $0.children(name) } }
+        return current
+    }
+
+    public func descendants(_ name: String) -> [XElement] {
+        var found: [XElement] = []
+        func walk(_ element: XElement) {
+            for child in element.children {
+                if child.name.caseInsensitiveEquals(name) { found.append(child) }
+                walk(child)
+            }
+        }
+        walk(self)
+        return found
+    }
+
+    /// An attribute by local name (`xml:lang` is found as `lang`).
+    public func attribute(_ name: String) -> String? {
+        attributes[name]
+    }
+}
+
+import RelaisCore
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && (self == other || lowercased() == other.lowercased())
+    }
+}
