@@ -12,8 +12,16 @@ enum LOMMapper {
         let format: SourceFormat = (lom.namespace?.contains("imsglobal") == true
             || lom.descendants("langstring").isEmpty == false) ? .imsMetadata : .lom
 
-        guard let identifier = input.oaiIdentifier ?? identifier(of: lom) else {
-            return .failure(builder.reject("notice LOM sans identifiant (general/identifier, catalogentry ou technical/location)"))
+        let identifier: String
+        if let found = input.oaiIdentifier ?? Self.identifier(of: lom) {
+            identifier = found
+        } else {
+            // Without an identifier the record can still be read; its place in the file stands
+            // in, so re-importing the same file updates it (moving the file would duplicate it).
+            identifier = "\(context.file)#\(input.recordIndex)"
+            builder.warn(.missingIdentifier, field: "general/identifier", value: identifier,
+                         "notice sans identifiant (general/identifier, catalogentry, technical/location) : "
+                            + "identifiée par sa position « \(identifier) »")
         }
         var resource = Resource(id: ResourceID(source: context.source, sourceIdentifier: identifier),
                                 source: context.source, sourceIdentifier: identifier, format: format)

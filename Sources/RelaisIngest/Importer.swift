@@ -1,0 +1,292 @@
+import Foundation
+import RelaisCore
+import RelaisStore
+
+/// Counts for one format (or for everything).
+public struct ImportCounts: Codable, Sendable, Equatable {
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var deleted = 0
+    public var rejected = 0
+    public var warnings = 0
+
+    public init() {}
+
+    public var records: Int { created + updated + unchanged + deleted + rejected }
+
+    mutating func add(_ other: ImportCounts) {
+        created += other.created
+        updated += other.updated
+        unchanged += other.unchanged
+        deleted += other.deleted
+        rejected += other.rejected
+        warnings += other.warnings
+    }
+}
+
+/// Everything a partner needs to act on an import.
+public struct ImportReport: Codable, Sendable {
+    public struct Rejection: Codable, Sendable {
+        public var file: String
+        /// Nil when the whole file was refused.
+        public var record: Int?
+        public var line: Int?
+        public var identifier: String?
+        public var reason: String
+    }
+    public struct Skipped: Codable, Sendable {
+        public var file: String
+        public var reason: String
+    }
+    public struct Warning: Codable, Sendable {
+        public var file: String
+        public var record: Int
+        public var line: Int?
+        public var identifier: String
+        public var kind: String
+        public var field: String
+        public var value: String
+        public var message: String
+    }
+
+    public var batch: Int64?
+    public var dryRun: Bool
+    public var paths: [String]
+    public var filesRead = 0
+    public var filesRejected = 0
+    public var filesSkipped = 0
+    public var totals = ImportCounts()
+    public var byFormat: [String: ImportCounts] = [:]
+    public var elapsedSeconds: Double = 0
+    public var recordsPerSecond: Double = 0
+    public var rejections: [Rejection] = []
+    public var skipped: [Skipped] = []
+    public var warnings: [Warning] = []
+
+    public var hasRejections: Bool { !rejections.isEmpty }
+}
+
+/// What the importer tells its caller as it goes (for a progress bar or log lines).
+public struct ImportProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var recordsDone: Int
+    public var currentFile: String
+}
+
+/// Batch import: files or folders, formats detected by content, one transaction per file.
+/// A file that fails leaves nothing behind; a bad record inside a good file is reported and
+/// skipped while its siblings are stored.
+public final class Importer {
+    public static let mapperVersion = "relais-mappers-1"
+
+    let store: Store
+    let vocabularies: Vocabularies
+    public var source: String?
+    public var dryRun = false
+    public var limits = XMLLimits()
+    public var maxSheetBytes = 2 << 20
+    public var actor = "import"
+
+    public init(store: Store, vocabularies: Vocabularies) {
+        self.store = store
+        self.vocabularies = vocabularies
+    }
+
+    public func run(paths: [String], progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+        let started = ContinuousClock.now
+        var report = ImportReport(dryRun: dryRun, paths: paths)
+        let files = try Self.collectFiles(paths)
+        if !dryRun {
+            report.batch = try store.beginBatch(arguments: paths.joined(separator: " "))
+        }
+        var recordsDone = 0
+        for (index, entry) in files.enumerated() {
+            progress?(ImportProgress(filesDone: index, filesTotal: files.count, recordsDone: recordsDone,
+                                     currentFile: entry.display))
+            recordsDone += importFile(entry, into: &report)
+        }
+        progress?(ImportProgress(filesDone: files.count, filesTotal: files.count, recordsDone: recordsDone,
+                                 currentFile: ""))
+        let elapsed = ContinuousClock.now - started
+        report.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.recordsPerSecond = report.elapsedSeconds > 0 ? Double(report.totals.records) / report.elapsedSeconds : 0
+        if let batch = report.batch {
+            let summary = try String(decoding: JSONEncoder().encode(report.totals), as: UTF8.self)
+            try store.transaction {
+                try store.finishBatch(batch, summary: summary)
+                try store.audit(actor: actor, action: "import.batch", object: "batch:\(batch)", detail: summary)
+            }
+        }
+        return report
+    }
+
+    // MARK: One file
+
+    private func importFile(_ entry: FileEntry, into report: inout ImportReport) -> Int {
+        report.filesRead += 1
+        let detected: DetectedFormat
+        do {
+            detected = try Self.detect(entry.url)
+        } catch {
+            report.filesRejected += 1
+            report.rejections.append(.init(file: entry.display, reason: "\(error)"))
+            return 0
+        }
+        let parser: any RecordParser
+        switch detected {
+        case .xml: parser = XMLRecordParser(limits: limits)
+        case .markdown: parser = MarkdownSheetParser()
+        case .unknown(let why):
+            report.filesSkipped += 1
+            report.skipped.append(.init(file: entry.display, reason: why))
+            return 0
+        }
+        let source = self.source ?? entry.source
+        let context = MappingContext(vocabularies: vocabularies, source: source, file: entry.display)
+        var counts: [String: ImportCounts] = [:]
+        var rejections: [ImportReport.Rejection] = []
+        var warnings: [ImportReport.Warning] = []
+        let batch = report.batch
+        do {
+            let work = {
+                try parser.parse(file: entry.url, context: context) { event in
+                    switch event {
+                    case .record(let record):
+                        let format = record.resource.format.rawValue
+                        let provenance = Provenance(
+                            file: entry.display, recordIndex: record.recordIndex, line: record.line, batch: batch,
+                            contentHash: ContentHash.hex(record.original.utf8, salt: Self.mapperVersion))
+                        let outcome = try self.store.write(
+                            StoredRecord(resource: record.resource, provenance: provenance, original: record.original),
+                            batch: batch)
+                        switch outcome {
+                        case .created: counts[format, default: .init()].created += 1
+                        case .updated: counts[format, default: .init()].updated += 1
+                        case .unchanged: counts[format, default: .init()].unchanged += 1
+                        case .deleted: counts[format, default: .init()].deleted += 1
+                        }
+                        counts[format, default: .init()].warnings += record.warnings.count
+                        for warning in record.warnings {
+                            warnings.append(.init(file: entry.display, record: record.recordIndex, line: record.line,
+                                                  identifier: record.resource.sourceIdentifier, kind: warning.kind.rawValue,
+                                                  field: warning.field, value: warning.value, message: warning.message))
+                        }
+                    case .deleted(let identifier, _, _):
+                        let id = ResourceID(source: source, sourceIdentifier: identifier)
+                        if try self.store.delete(id: id, batch: batch) {
+                            counts[detected.name, default: .init()].deleted += 1
+                        }
+                    case .rejected(let rejection):
+                        counts[detected.name, default: .init()].rejected += 1
+                        rejections.append(.init(file: entry.display, record: rejection.recordIndex, line: rejection.line,
+                                                identifier: rejection.identifier, reason: rejection.reason))
+                    }
+                }
+                let summary = counts.values.reduce(into: ImportCounts()) { $0.add($1) }
+                if !self.dryRun {
+                    try self.store.audit(actor: self.actor, action: "import.file", object: entry.display,
+                                         detail: "batch \(batch ?? 0): \(summary.created) créées, \(summary.updated) mises à jour, "
+                                            + "\(summary.unchanged) inchangées, \(summary.deleted) supprimées, \(summary.rejected) refusées")
+                }
+            }
+            if dryRun { try store.rehearse(work) } else { try store.transaction(work) }
+        } catch let skipped as FileSkipped {
+            report.filesSkipped += 1
+            report.skipped.append(.init(file: entry.display, reason: skipped.reason))
+            return 0
+        } catch let rejection as FileRejection {
+            report.filesRejected += 1
+            report.rejections.append(.init(file: entry.display, line: rejection.line, reason: rejection.description))
+            return 0
+        } catch {
+            report.filesRejected += 1
+            report.rejections.append(.init(file: entry.display, reason: "\(error)"))
+            return 0
+        }
+        var done = 0
+        for (format, count) in counts {
+            report.byFormat[format, default: .init()].add(count)
+            report.totals.add(count)
+            done += count.records
+        }
+        report.rejections.append(contentsOf: rejections)
+        report.warnings.append(contentsOf: warnings)
+        return done
+    }
+
+    // MARK: Files and formats
+
+    struct FileEntry {
+        var url: URL
+        /// Path as shown in reports: relative to the argument's parent when possible.
+        var display: String
+        /// Default source: the first folder under a folder argument, else the file's folder.
+        var source: String
+    }
+
+    static func collectFiles(_ paths: [String]) throws -> [FileEntry] {
+        var entries: [FileEntry] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw FileRejection(reason: "chemin introuvable : \(path)")
+            }
+            let root = URL(fileURLWithPath: path).standardizedFileURL
+            if !isDirectory.boolValue {
+                entries.append(FileEntry(url: root, display: path,
+                                         source: root.deletingLastPathComponent().lastPathComponent))
+                continue
+            }
+            guard let enumerator = manager.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+                                                      options: [.skipsHiddenFiles]) else { continue }
+            var found: [FileEntry] = []
+            let rootComponents = root.pathComponents.count
+            for case let url as URL in enumerator {
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let components = url.standardizedFileURL.pathComponents
+                let relative = components.dropFirst(rootComponents)
+                let source = relative.count > 1 ? relative.first! : root.lastPathComponent
+                let display = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + relative.joined(separator: "/")
+                found.append(FileEntry(url: url, display: display, source: source))
+            }
+            entries.append(contentsOf: found.sorted { $0.display < $1.display })
+        }
+        return entries
+    }
+
+    enum DetectedFormat {
+        case xml, markdown, unknown(String)
+
+        var name: String {
+            switch self {
+            case .xml: "xml"
+            case .markdown: "markdown"
+            case .unknown: "inconnu"
+            }
+        }
+    }
+
+    /// By content first: `<` starts XML, `---` a fact sheet; the extension only decides for
+    /// files whose content says nothing we know (then `.xml` / `.md` are read and rejected
+    /// with the parser's reason, anything else is skipped).
+    static func detect(_ url: URL) throws -> DetectedFormat {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw FileRejection(reason: "fichier illisible")
+        }
+        defer { try? handle.close() }
+        let head = Array(handle.readData(ofLength: 512))
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let content = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let ext = url.pathExtension.lowercased()
+        if content.first == UInt8(ascii: "<") { return .xml }
+        if MarkdownSheetParser.looksLikeSheet(Array(head)) { return .markdown }
+        if ["xml", "lom", "oai"].contains(ext) { return .xml }
+        if ["md", "markdown"].contains(ext) { return .unknown("Markdown sans en-tête « --- » : pas une fiche") }
+        if head.isEmpty { return .unknown("fichier vide") }
+        return .unknown("format non reconnu (ni XML, ni fiche Markdown avec en-tête ---)")
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct Relais: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relais",
+        abstract: "Relais : dépôt et moteur de recherche de ressources éducatives libres (FWB).",
+        subcommands: [ImportCommand.self]
+    )
+}
+
+/// Options shared by the commands that open the database.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Base de données SQLite.")
+    var db: String = "Indexes/relais.sqlite"
+
+    @Option(name: .long, help: "Dossier des vocabulaires (niveaux, domaines...).")
+    var vocabularies: String = "Corpus/vocabularies"
+}
