@@ -1,0 +1,68 @@
+import Testing
+@testable import RelaisCore
+
+@Suite struct NormalizeTests {
+    @Test(arguments: [
+        ("fr", "fr"), ("fre", "fr"), ("FRE", "fr"), ("fra-CA", "fr-CA"), ("fr_be", "fr-BE"),
+        ("http://id.loc.gov/vocabulary/iso639-2/fre", "fr"), ("en-GB", "en-GB"), ("nld", "nl"),
+    ])
+    func languageCodes(raw: String, expected: String) {
+        #expect(Normalize.language(raw) == expected)
+    }
+
+    @Test(arguments: ["x-none", "", "und", "  ", "12"])
+    func languageWithoutValue(raw: String) {
+        #expect(Normalize.language(raw) == nil)
+    }
+
+    @Test(arguments: [
+        ("2004", "2004"), ("2004-05", "2004-05"), ("2004-05-12", "2004-05-12"),
+        ("2022-03-14T10:22:31.123+01:00", "2022-03-14T10:22:31+01:00"),
+        ("2015-09-28T15:36:43", "2015-09-28T15:36:43"), ("2015-09-28 15:36", "2015-09-28T15:36:00"),
+        ("2020-01-02T03:04:05Z", "2020-01-02T03:04:05Z"), ("2020-01-02T03:04:05+0200", "2020-01-02T03:04:05+02:00"),
+        ("12/05/2004", "2004-05-12"),
+    ])
+    func offSpecDates(raw: String, expected: String) {
+        #expect(Normalize.date(raw) == expected)
+    }
+
+    @Test(arguments: ["hier", "2004-13-01", "2004-02-45", "", "20040"])
+    func badDates(raw: String) {
+        #expect(Normalize.date(raw) == nil)
+    }
+
+    @Test(arguments: [
+        ("PT0H14M54S", 894.0), ("PT1H30M", 5400.0), ("P1DT2H", 93600.0), ("PT1.5S", 1.5),
+        ("01:00:00", 3600.0), ("14:54", 894.0), ("00:14:54:12", 894.48), ("90", 90.0),
+    ])
+    func durations(raw: String, seconds: Double) {
+        #expect(abs((Normalize.duration(raw) ?? -1) - seconds) < 0.001)
+    }
+
+    @Test(arguments: ["P", "PT", "une heure", "1:xx", "-5"])
+    func badDurations(raw: String) {
+        #expect(Normalize.duration(raw) == nil)
+    }
+
+    @Test func textCollapsesWhitespace() {
+        #expect(Normalize.text("  Le  modèle\n\tde l'atome \n") == "Le modèle de l'atome")
+        #expect(Normalize.paragraphs("a\n b\n\n\n c ") == "a b\n\nc")
+    }
+
+    @Test func resourceIDIsStableAndSourceScoped() {
+        let a = ResourceID(source: "consortiums", sourceIdentifier: "https://x.example/1")
+        let b = ResourceID(source: "consortiums", sourceIdentifier: "https://x.example/1")
+        let c = ResourceID(source: "sonuma", sourceIdentifier: "https://x.example/1")
+        #expect(a == b)
+        #expect(a != c)
+        #expect(a.rawValue.count == 21 && a.rawValue.hasPrefix("r"))
+        #expect(a.rawValue.allSatisfy { $0.isLowercase || $0.isNumber })
+    }
+
+    @Test func contentHashDependsOnSalt() {
+        let bytes = Array("<lom/>".utf8)
+        #expect(ContentHash.hex(bytes, salt: "v1") == ContentHash.hex(bytes, salt: "v1"))
+        #expect(ContentHash.hex(bytes, salt: "v1") != ContentHash.hex(bytes, salt: "v2"))
+        #expect(ContentHash.hex(bytes, salt: "v1").count == 64)
+    }
+}

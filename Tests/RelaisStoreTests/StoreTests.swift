@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import RelaisCore
+@testable import RelaisStore
+
+@Suite struct StoreTests {
+    func record(_ identifier: String, title: String, hash: String, levels: [String] = ["P5"]) -> StoredRecord {
+        var resource = Resource(id: ResourceID(source: "test", sourceIdentifier: identifier), source: "test",
+                                sourceIdentifier: identifier, format: .lom)
+        resource.titles = [LangText(title, language: "fr")]
+        resource.levels = levels.map { TermValue(term: $0, raw: $0) } + [TermValue(term: nil, raw: "school")]
+        resource.licence = Licence(term: "cc-by", statement: "CC BY")
+        return StoredRecord(resource: resource,
+                            provenance: Provenance(file: "f.xml", recordIndex: 1, line: 3, contentHash: hash),
+                            original: "<lom/>")
+    }
+
+    @Test func createUpdateUnchanged() throws {
+        let store = try Store(path: ":memory:")
+        #expect(try store.write(record("a", title: "Les fractions", hash: "1"), batch: nil) == .created)
+        #expect(try store.write(record("a", title: "Les fractions", hash: "1"), batch: nil) == .unchanged)
+        #expect(try store.write(record("a", title: "Les fractions décimales", hash: "2", levels: ["P6"]), batch: nil) == .updated)
+        let id = ResourceID(source: "test", sourceIdentifier: "a")
+        #expect(try store.resource(id)?.displayTitle == "Les fractions décimales")
+        #expect(try store.counts().published == 1)
+        let terms = try store.db.scalarText("SELECT group_concat(dimension || ':' || term) FROM resource_terms")
+        #expect(terms?.contains("niveaux:P6") == true)
+        #expect(terms?.contains("niveaux:P5") == false)
+        #expect(terms?.contains("licences:cc-by") == true)
+        #expect(try store.searchIDs(matching: "decimales") == [id])
+        #expect(try store.searchIDs(matching: "fractions") == [id])
+        try store.checkIntegrity()
+    }
+
+    @Test func deleteLeavesATombstoneOutOfTheIndex() throws {
+        let store = try Store(path: ":memory:")
+        _ = try store.write(record("a", title: "Le cycle de l'eau", hash: "1"), batch: nil)
+        let id = ResourceID(source: "test", sourceIdentifier: "a")
+        #expect(try store.delete(id: id, batch: nil))
+        #expect(try store.delete(id: id, batch: nil) == false)
+        #expect(try store.resource(id) == nil)
+        #expect(try store.searchIDs(matching: "eau").isEmpty)
+        #expect(try store.counts() == Store.Counts(published: 0, deleted: 1, bySource: [:]))
+        try store.checkIntegrity()
+        // Re-importing the record brings it back.
+        #expect(try store.write(record("a", title: "Le cycle de l'eau", hash: "1"), batch: nil) == .updated)
+        #expect(try store.searchIDs(matching: "cycle") == [id])
+        try store.checkIntegrity()
+    }
+
+    @Test func failedTransactionLeavesNothing() throws {
+        let store = try Store(path: ":memory:")
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.transaction {
+                _ = try store.write(record("a", title: "Un", hash: "1"), batch: nil)
+                throw Boom()
+            }
+        }
+        #expect(try store.counts().published == 0)
+        #expect(try store.searchIDs(matching: "un").isEmpty)
+        try store.checkIntegrity()
+    }
+
+    @Test func auditIsAppendOnly() throws {
+        let store = try Store(path: ":memory:")
+        try store.audit(actor: "import", action: "import.file", object: "f.xml", detail: "1 créée")
+        #expect(throws: (any Error).self) { try store.db.execute("UPDATE audit SET actor = 'x'") }
+        #expect(throws: (any Error).self) { try store.db.execute("DELETE FROM audit") }
+        #expect(try store.db.scalarInt("SELECT count(*) FROM audit") == 1)
+    }
+
+    @Test func migrationsAreRecordedAndReopenWorks() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let store = try Store(path: path)
+            _ = try store.write(record("a", title: "Un", hash: "1"), batch: nil)
+            #expect(store.schemaVersion == Migrations.all.count)
+        }
+        let reopened = try Store(path: path)
+        #expect(try reopened.counts().published == 1)
+        #expect(try reopened.db.scalarText("PRAGMA journal_mode") == "wal")
+    }
+
+    @Test func newerSchemaIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let store = try Store(path: path)
+            try store.db.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")
+        }
+        #expect(throws: StoreError.self) { _ = try Store(path: path) }
+    }
+}
