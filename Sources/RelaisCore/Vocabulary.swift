@@ -25,6 +25,16 @@ public struct VocabularyTerm: Codable, Hashable, Sendable {
     /// `other`. Values are labels, ids or concept URIs; matching ignores case, accents and
     /// punctuation, and a URI also matches by its last path segment.
     public var mappings: [String: [String]]?
+
+    public init(id: String, label: String, altLabels: [String]? = nil, broader: String? = nil,
+                definition: String? = nil, mappings: [String: [String]]? = nil) {
+        self.id = id
+        self.label = label
+        self.altLabels = altLabels
+        self.broader = broader
+        self.definition = definition
+        self.mappings = mappings
+    }
 }
 
 public struct Vocabulary: Codable, Hashable, Sendable {
@@ -32,6 +42,13 @@ public struct Vocabulary: Codable, Hashable, Sendable {
     public var label: String
     public var version: Int
     public var terms: [VocabularyTerm]
+
+    public init(name: String, label: String, version: Int, terms: [VocabularyTerm]) {
+        self.name = name
+        self.label = label
+        self.version = version
+        self.terms = terms
+    }
 }
 
 /// Failure to load the vocabularies: which file, and why.

@@ -44,8 +44,9 @@ enum LOMMapper {
         for contribute in lom.all("lifeCycle", "contribute") {
             let role = vocabularyValue(contribute.child("role") ?? XElement(name: "role")).value?.lowercased()
             let date = contribute.child("date").flatMap(dateText).flatMap { builder.date($0, field: "lifeCycle/date") }
-            let entities = contribute.children("entity").compactMap(\.text)
-                + contribute.all("centity", "vcard").compactMap { $0.ownText.isEmpty ? nil : $0.ownText }
+            // vCards need their line breaks: take the raw text, not the whitespace-collapsed one.
+            let entities = (contribute.children("entity") + contribute.all("centity", "vcard"))
+                .map(\.ownText).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
             for entity in entities {
                 let card = VCard(entity)
                 let contributor = Contributor(role: role, name: card.personName, organization: card.organization, date: date)
