@@ -179,6 +179,12 @@ public final class Store {
         public var published: Int
         public var deleted: Int
         public var bySource: [String: Int]
+
+        public init(published: Int, deleted: Int, bySource: [String: Int]) {
+            self.published = published
+            self.deleted = deleted
+            self.bySource = bySource
+        }
     }
 
     public func counts() throws -> Counts {
