@@ -21,9 +21,10 @@ setup:
 build: setup
 	$(SWIFT) build -c release --product relais
 
-# The main job until the server exists: import the shipped corpus into Indexes/relais.sqlite.
+# The main job until the server exists: import the shipped corpus into Indexes/relais.sqlite
+# (the vocabularies folder is data for the importer, not records).
 import: build
-	.build/release/relais import Corpus --report Indexes/import-report.json
+	.build/release/relais import Corpus/consortiums Corpus/sonuma Corpus/amenagements --report Indexes/import-report.json
 
 test: setup
 	$(SWIFT) test

@@ -142,6 +142,9 @@ public struct Resource: Codable, Hashable, Sendable {
     public var resourceTypes: [TermValue] = []
     public var intendedRoles: [TermValue] = []
     public var specificNeeds: [TermValue] = []
+    /// LOM educational contexts that are not a level of ours ("school", "higher education"):
+    /// kept for export, not classified.
+    public var contexts: [String] = []
     /// Typical learning time in seconds.
     public var learningTime: Double?
 

@@ -42,6 +42,7 @@ import RelaisCore
             <learningResourceType><source>LOMv1.0</source><value>exercise</value></learningResourceType>
             <learningResourceType><source>LOMv1.0</source><value>portfolio</value></learningResourceType>
             <intendedEndUserRole><source>LOMv1.0</source><value>teacher</value></intendedEndUserRole>
+            <context><source>LOMv1.0</source><value>school</value></context>
             <typicalLearningTime><duration>PT0H45M0S</duration></typicalLearningTime>
           </educational>
           <rights><copyrightAndOtherRestrictions><source>LOMv1.0</source><value>yes</value></copyrightAndOtherRestrictions>
@@ -83,6 +84,7 @@ import RelaisCore
         #expect(r.resourceTypes.map(\.term) == ["ressource-interactive", "exercice", nil])
         #expect(r.intendedRoles.map(\.term) == ["enseignant"])
         #expect(r.learningTime == 2700)
+        #expect(r.contexts == ["school"])
         #expect(r.licence?.term == "cc-by-sa" && r.licence?.version == "4.0")
         #expect(r.relations == [Relation(kind: "ispartof", target: "https://consortiums.example.be/outils/nombres")])
         #expect(r.levels.map(\.term) == ["P4", "P5", nil])

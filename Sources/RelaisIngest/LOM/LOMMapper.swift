@@ -89,9 +89,14 @@ enum LOMMapper {
                 }
             }
             for contextElement in educational.children("context") {
+                // A context names a level ("enseignement primaire") or only a setting ("school"):
+                // the first is classified, the second kept as it is.
                 let value = vocabularyValue(contextElement)
-                if let raw = value.value ?? value.label, let term = builder.term(raw, .level, scheme: value.source) {
-                    resource.levels.append(term)
+                guard let raw = value.value ?? value.label else { continue }
+                if let term = builder.context.vocabularies.term(for: raw, in: .level) {
+                    resource.levels.append(TermValue(term: term, raw: raw, scheme: value.source))
+                } else {
+                    resource.contexts.append(raw)
                 }
             }
             if let time = educational.child("typicalLearningTime") {
@@ -134,6 +139,7 @@ enum LOMMapper {
         resource.resourceTypes = resource.resourceTypes.uniqued()
         resource.intendedRoles = resource.intendedRoles.uniqued()
         resource.keywords = resource.keywords.uniqued()
+        resource.contexts = resource.contexts.uniqued()
         return builder.finish(resource, original: input.original)
     }
 
