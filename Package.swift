@@ -26,8 +26,14 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "RelaisText", swiftSettings: swiftSettings),
         .target(name: "RelaisSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
-        .target(name: "RelaisStore", dependencies: ["RelaisCore", "RelaisSQLite"], swiftSettings: swiftSettings),
+        .target(name: "RelaisStore", dependencies: ["RelaisCore", "RelaisSQLite", "RelaisText"], swiftSettings: swiftSettings),
+        .target(
+            name: "RelaisSearch",
+            dependencies: ["RelaisCore", "RelaisText", "RelaisStore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RelaisIngest",
             dependencies: ["RelaisCore", "RelaisStore", "CLibXML2", "CCMark"],
@@ -36,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "relais",
             dependencies: [
-                "RelaisCore", "RelaisStore", "RelaisIngest",
+                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -51,6 +57,13 @@ let package = Package(
         ),
 
         .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RelaisTextTests",
+            dependencies: ["RelaisText"],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RelaisSearchTests", dependencies: ["RelaisSearch", "RelaisIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisIngestTests",
