@@ -34,8 +34,13 @@ final class InputGuard {
     /// Offset where the record being expanded started, or nil outside records.
     var recordStart: Int?
     var violation: String?
+    /// Whether any byte other than XML whitespace was read (an all-blank file is "empty").
+    var sawContent = false
+    /// Before the first tag: the only place a DOCTYPE can be (later, "<!DOCTYPE" is CDATA or a comment).
+    private var inProlog = true
 
-    private enum ScanState { case text, tagStart, tag, quoted(UInt8), other }
+    private enum ScanState { case text, tagStart, tag, quoted(UInt8), declaration(Int), other }
+    private static let doctype = Array("DOCTYPE".utf8)
     private var state = ScanState.text
     private var tagLength = 0
     private var attributes = 0
@@ -61,10 +66,24 @@ final class InputGuard {
             return -1
         }
         let bytes = UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
-        for index in 0..<n {
+        if !sawContent {
+            sawContent = UnsafeBufferPointer(start: bytes, count: n).contains { !Self.isBlank($0) }
+        }
+        var index = 0
+        while index < n {
+            if case .text = state {
+                // Text is most of a file: jump to the next "<" instead of scanning byte by byte.
+                guard let next = memchr(bytes + index, Int32(UInt8(ascii: "<")), n - index) else { break }
+                index = UnsafeRawPointer(next) - UnsafeRawPointer(bytes)
+            }
             if !scan(bytes[index]) { return -1 }
+            index += 1
         }
         return Int32(n)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     private func scan(_ byte: UInt8) -> Bool {
@@ -72,8 +91,20 @@ final class InputGuard {
         case .text:
             if byte == UInt8(ascii: "<") { state = .tagStart; tagLength = 1; attributes = 0 }
         case .tagStart:
-            state = (byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")) ? .other : .tag
+            state = byte == UInt8(ascii: "!") ? (inProlog ? .declaration(0) : .other) : byte == UInt8(ascii: "?") ? .other : .tag
+            if case .tag = state { inProlog = false }
             tagLength += 1
+        case .declaration(let matched):
+            // "<!DOCTYPE" is refused before libxml2 parses the DTD (and expands entities in it).
+            if byte & 0xDF == Self.doctype[matched] {
+                if matched + 1 == Self.doctype.count {
+                    violation = SecureXMLReader.doctypeRefused
+                    return false
+                }
+                state = .declaration(matched + 1)
+            } else {
+                state = byte == UInt8(ascii: ">") ? .text : .other
+            }
         case .other:
             if byte == UInt8(ascii: ">") { state = .text }
         case .tag:
@@ -186,15 +217,22 @@ final class SecureXMLReader {
     private func checkNode() throws {
         let type = nodeType
         if type == .documentType {
-            throw FileRejection(line: line, reason: "DOCTYPE refusé : les DTD et entités ne sont pas acceptées (risque XXE / expansion d'entités)")
+            throw FileRejection(line: line, reason: Self.doctypeRefused)
         }
         if type == .element {
-            if depth >= limits.maxDepth {
-                throw FileRejection(line: line, reason: "imbrication trop profonde (plus de \(limits.maxDepth) niveaux)")
-            }
-            if let namespace, namespace.hasPrefix("http://www.w3.org/200"), namespace.hasSuffix("/XInclude") {
-                throw FileRejection(line: line, reason: "XInclude refusé : un fichier ne peut pas inclure d'autres documents")
-            }
+            try checkElement(depth: depth, namespace: namespace, line: line)
+        }
+    }
+
+    static let doctypeRefused = "DOCTYPE refusé : les DTD et entités ne sont pas acceptées (risque XXE / expansion d'entités)"
+
+    /// Depth and XInclude checks, for elements met while streaming and inside expanded records.
+    private func checkElement(depth: Int, namespace: String?, line: Int) throws {
+        if depth >= limits.maxDepth {
+            throw FileRejection(line: line, reason: "imbrication trop profonde (plus de \(limits.maxDepth) niveaux)")
+        }
+        if let namespace, namespace.hasPrefix("http://www.w3.org/200"), namespace.hasSuffix("/XInclude") {
+            throw FileRejection(line: line, reason: "XInclude refusé : un fichier ne peut pas inclure d'autres documents")
         }
     }
 
@@ -203,9 +241,16 @@ final class SecureXMLReader {
         if let violation = input.takeUnretainedValue().violation {
             return FileRejection(line: collector.line ?? currentParserLine, reason: violation)
         }
+        guard input.takeUnretainedValue().sawContent else { return FileRejection(reason: "fichier vide") }
         var message = collector.message ?? "document XML mal formé"
         if message.contains("Char 0x0 out of allowed range") || message.contains("not proper UTF-8") {
             message = "encodage invalide (UTF-8 attendu) : \(message)"
+        } else if message.contains("Excessive depth") {
+            message = "imbrication trop profonde (plus de \(limits.maxDepth) niveaux) : \(message)"
+        } else if message.contains("huge text node") {
+            message = "champ texte de plus de 10000000 octets (maximum \(limits.maxFieldBytes)) : \(message)"
+        } else if collector.message != nil {
+            message = "XML mal formé : \(message)"
         }
         return FileRejection(line: collector.line, column: collector.column, reason: message)
     }
@@ -236,7 +281,7 @@ final class SecureXMLReader {
         defer { guardian.recordStart = nil }
         guard let node = xmlTextReaderExpand(reader) else { throw failure() }
         var fieldViolation: String?
-        let element = convert(node, depth: 0, violation: &fieldViolation)
+        let element = try convert(node, depth: depth, violation: &fieldViolation)
         if let fieldViolation { throw RecordTooLarge(reason: fieldViolation) }
         guard let outer = xmlTextReaderReadOuterXml(reader) else { throw failure() }
         defer { cxml_free(outer) }
@@ -245,9 +290,11 @@ final class SecureXMLReader {
 
     struct RecordTooLarge: Error { let reason: String }
 
-    private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?) -> XElement {
+    /// `depth` is the node's depth in the document: the streaming checks hold inside records too.
+    private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?) throws -> XElement {
         var element = XElement(name: string(node.pointee.name) ?? "", namespace: node.pointee.ns.flatMap { string($0.pointee.href) },
                                line: Int(xmlGetLineNo(node)))
+        try checkElement(depth: depth, namespace: element.namespace, line: element.line)
         var attribute = node.pointee.properties
         while let current = attribute {
             if let name = string(current.pointee.name), let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
@@ -261,7 +308,7 @@ final class SecureXMLReader {
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(convert(current, depth: depth + 1, violation: &violation))
+                element.children.append(try convert(current, depth: depth + 1, violation: &violation))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content {
                     let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
