@@ -8,3 +8,15 @@ static inline int csqlite_db_config_enable_fkey(sqlite3 *db, int on) {
     int result = 0;
     return sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, on, &result);
 }
+
+// The FTS5 API pointer is obtained through "SELECT fts5(?1)" with a pointer binding.
+static inline fts5_api *csqlite_fts5_api(sqlite3 *db) {
+    fts5_api *api = 0;
+    sqlite3_stmt *statement = 0;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, 0) == SQLITE_OK) {
+        sqlite3_bind_pointer(statement, 1, (void *)&api, "fts5_api_ptr", 0);
+        sqlite3_step(statement);
+    }
+    sqlite3_finalize(statement);
+    return api;
+}
