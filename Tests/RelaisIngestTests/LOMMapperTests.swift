@@ -210,6 +210,16 @@ import RelaisCore
             (error as? FileSkipped)?.reason.contains("XSD") == true
         }
         #expect(throws: FileSkipped.self) { _ = try parseXML("<notes><note>rien</note></notes>") }
+        let technical = """
+            <ebucore:ebuCoreMain xmlns:ebucore="urn:ebu:metadata-schema:ebucore"><ebucore:coreMetadata>
+            <ebucore:format><ebucore:videoFormat videoFormatName="AVC"/></ebucore:format>
+            </ebucore:coreMetadata></ebucore:ebuCoreMain>
+            """
+        #expect {
+            _ = try parseXML(technical)
+        } throws: { error in
+            (error as? FileSkipped)?.reason.contains("technique") == true
+        }
     }
 
     @Test func malformedFileIsRejectedWithItsLine() throws {

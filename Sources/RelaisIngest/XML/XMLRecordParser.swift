@@ -69,6 +69,11 @@ public struct XMLRecordParser: RecordParser {
             pendingHeader = nil
             do {
                 let (element, original) = try reader.expandRecord()
+                if kind == .ebucore, recordIndex == 1, Self.isTechnicalOnly(element) {
+                    // MediaInfo and similar tools write EBUCore documents that describe a media
+                    // file's encoding and nothing else: there is no resource to catalogue.
+                    throw FileSkipped(reason: "EBUCore purement technique (format, codecs) : aucune métadonnée descriptive")
+                }
                 let input = MapperInput(element: element, original: original, recordIndex: recordIndex, line: line,
                                         oaiIdentifier: header?.identifier, oaiDatestamp: header?.datestamp)
                 switch kind.map(input, context) {
@@ -85,6 +90,12 @@ public struct XMLRecordParser: RecordParser {
             if sawOAIRecordList { return }
             throw FileSkipped(reason: "aucune notice LOM, IMS, oai_dc ou EBUCore (élément racine <\(rootName ?? "?")>)")
         }
+    }
+
+    /// An EBUCore document whose coreMetadata holds only `format` elements.
+    static func isTechnicalOnly(_ element: XElement) -> Bool {
+        guard let core = element.child("coreMetadata") else { return false }
+        return !core.children.isEmpty && core.children.allSatisfy { $0.name == "format" }
     }
 
     static func skipReason(root: String, namespace: String?) -> String? {
