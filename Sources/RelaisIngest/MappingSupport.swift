@@ -84,8 +84,10 @@ extension Array where Element: Hashable {
 enum HTMLText {
     static func plain(_ html: String) -> String {
         guard html.contains("<") || html.contains("&") else { return html }
-        var text = html.replacingOccurrences(of: #"(?i)<br\s*/?>|</p>|</li>|</h[1-6]>|</div>"#, with: "\n",
+        // Block ends become paragraph breaks (a blank line), line breaks stay inside the paragraph.
+        var text = html.replacingOccurrences(of: #"(?i)</p>|</li>|</h[1-6]>|</div>|</tr>"#, with: "\n\n",
                                              options: .regularExpression)
+        text = text.replacingOccurrences(of: #"(?i)<br\s*/?>"#, with: "\n", options: .regularExpression)
         text = text.replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression)
         let entities = ["&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'",
                         "&apos;": "'", "&eacute;": "é", "&egrave;": "è", "&agrave;": "à", "&ccedil;": "ç",
