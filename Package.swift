@@ -64,7 +64,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelaisSearchTests", dependencies: ["RelaisSearch", "RelaisIngest"], swiftSettings: swiftSettings),
-        .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore", "RelaisText"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisIngestTests",
             dependencies: ["RelaisIngest", "RelaisStore"],

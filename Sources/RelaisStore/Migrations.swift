@@ -84,6 +84,38 @@ enum Migrations {
                 SELECT RAISE(ABORT, 'audit is append-only');
             END;
             """),
+        Migration(version: 2, name: "French search index (relais_fr), vocabulary view, settings", sql: """
+            DROP TRIGGER resources_fts_insert;
+            DROP TRIGGER resources_fts_delete;
+            DROP TRIGGER resources_fts_update;
+            DROP TABLE resources_fts;
+
+            CREATE VIRTUAL TABLE resources_fts USING fts5(
+                title, keywords, description, body,
+                content = 'resources', content_rowid = 'rowid',
+                tokenize = 'relais_fr', prefix = '2 3'
+            );
+            CREATE TRIGGER resources_fts_insert AFTER INSERT ON resources BEGIN
+                INSERT INTO resources_fts (rowid, title, keywords, description, body)
+                VALUES (new.rowid, new.title, new.keywords, new.description, new.body);
+            END;
+            CREATE TRIGGER resources_fts_delete AFTER DELETE ON resources BEGIN
+                INSERT INTO resources_fts (resources_fts, rowid, title, keywords, description, body)
+                VALUES ('delete', old.rowid, old.title, old.keywords, old.description, old.body);
+            END;
+            CREATE TRIGGER resources_fts_update AFTER UPDATE OF title, keywords, description, body ON resources BEGIN
+                INSERT INTO resources_fts (resources_fts, rowid, title, keywords, description, body)
+                VALUES ('delete', old.rowid, old.title, old.keywords, old.description, old.body);
+                INSERT INTO resources_fts (rowid, title, keywords, description, body)
+                VALUES (new.rowid, new.title, new.keywords, new.description, new.body);
+            END;
+            INSERT INTO resources_fts (resources_fts) VALUES ('rebuild');
+
+            -- Indexed terms with their document counts: typo correction and "did you mean".
+            CREATE VIRTUAL TABLE resources_vocab USING fts5vocab(resources_fts, 'row');
+
+            CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -1,6 +1,7 @@
 import Foundation
 import RelaisCore
 public import RelaisSQLite
+import RelaisText
 
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var reason: String
@@ -77,7 +78,38 @@ public final class Store {
             try db.execute("PRAGMA journal_mode = WAL")
         }
         try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000")
+        try db.prepareForRelais()
         try Migrations.migrate(db)
+        switch try analyzerVersion() {
+        case nil:
+            // A new database: migration 2 built the index with this analyzer.
+            try recordAnalyzerVersion()
+        case FrenchAnalyzer.version:
+            break
+        default:
+            try reindex()
+        }
+    }
+
+    /// The analyzer version the index was built with (nil before the first build).
+    public func analyzerVersion() throws -> Int? {
+        let statement = try db.prepare("SELECT value FROM settings WHERE key = 'analyzer_version'")
+        return try statement.step() ? statement.text(0).flatMap { Int($0) } : nil
+    }
+
+    private func recordAnalyzerVersion() throws {
+        try db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('analyzer_version', ?)")
+            .run([String(FrenchAnalyzer.version)])
+    }
+
+    /// Rebuilds the search index from the stored records with the current analyzer.
+    public func reindex() throws {
+        try db.transaction {
+            try db.execute("INSERT INTO resources_fts (resources_fts) VALUES ('rebuild')")
+            try recordAnalyzerVersion()
+            try audit(actor: "system", action: "index.rebuild", object: "resources_fts",
+                      detail: "analyseur version \(FrenchAnalyzer.version)")
+        }
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T {

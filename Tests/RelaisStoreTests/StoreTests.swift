@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RelaisCore
 @testable import RelaisStore
+import RelaisText
 
 @Suite struct StoreTests {
     func record(_ identifier: String, title: String, hash: String, levels: [String] = ["P5"]) -> StoredRecord {
@@ -91,5 +92,56 @@ import RelaisCore
             try store.db.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")
         }
         #expect(throws: StoreError.self) { _ = try Store(path: path) }
+    }
+}
+
+@Suite struct FrenchIndexTests {
+    func store(_ titles: [String]) throws -> Store {
+        let store = try Store(path: ":memory:")
+        for (index, title) in titles.enumerated() {
+            var resource = Resource(id: ResourceID(source: "t", sourceIdentifier: "\(index)"), source: "t",
+                                    sourceIdentifier: "\(index)", format: .lom)
+            resource.titles = [LangText(title, language: "fr")]
+            _ = try store.write(StoredRecord(resource: resource,
+                                             provenance: Provenance(file: "f", recordIndex: index, line: nil, contentHash: "\(index)"),
+                                             original: ""), batch: nil)
+        }
+        return store
+    }
+
+    func titles(_ store: Store, _ query: String) throws -> [String] {
+        try store.searchIDs(matching: query).compactMap { try store.resource($0)?.displayTitle }
+    }
+
+    @Test(arguments: [
+        ("\"ecole\"", "L'École d'autrefois"), ("\"écoles\"", "L'École d'autrefois"), ("\"ECOLE\"", "L'École d'autrefois"),
+        ("\"autrefois\"", "L'École d'autrefois"), ("\"activité\"", "Une activite sans accents"),
+        ("\"activites\"", "Une activite sans accents"), ("\"élèves\"", "Les eleves en classe"),
+        ("\"email\"", "Écrire un e-mail"), ("\"evaluation\"", "Évaluations diagnostiques"),
+    ])
+    func accentsElisionsPluralsMatchBothWays(query: String, expected: String) throws {
+        let store = try store(["L'École d'autrefois", "Une activite sans accents", "Les eleves en classe",
+                               "Écrire un e-mail", "Évaluations diagnostiques", "Le cycle de l'eau"])
+        #expect(try titles(store, query) == [expected])
+    }
+
+    @Test func highlightsKeepTheOriginalText() throws {
+        let store = try store(["L’École d’autrefois à Liège"])
+        let highlighted = try store.db.scalarText(
+            "SELECT highlight(resources_fts, 0, '[', ']') FROM resources_fts WHERE resources_fts MATCH '\"ecole\" OR \"liege\"'")
+        #expect(highlighted == "L’[École] d’autrefois à [Liège]")
+    }
+
+    @Test func changedAnalyzerVersionRebuildsTheIndex() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let store = try Store(path: path)
+            try store.db.execute("UPDATE settings SET value = '0' WHERE key = 'analyzer_version'")
+        }
+        let reopened = try Store(path: path)
+        #expect(try reopened.analyzerVersion() == FrenchAnalyzer.version)
+        #expect(try reopened.db.scalarInt("SELECT count(*) FROM audit WHERE action = 'index.rebuild'") == 1)
+        try reopened.checkIntegrity()
     }
 }
