@@ -116,6 +116,20 @@ enum Migrations {
 
             CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             """),
+        Migration(version: 3, name: "search: quality prior, sort date, duration, lexicon of surface words", sql: """
+            ALTER TABLE resources ADD COLUMN quality REAL;
+            ALTER TABLE resources ADD COLUMN sort_date TEXT;
+            ALTER TABLE resources ADD COLUMN duration REAL;
+            CREATE INDEX resources_browse ON resources (status, quality DESC, sort_date DESC, id);
+
+            -- Surface words of titles and keywords with how many resources use them:
+            -- autocomplete, typo correction and "did you mean" speak in words, not stems.
+            CREATE TABLE lexicon (
+                folded TEXT PRIMARY KEY,
+                word TEXT NOT NULL,
+                documents INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

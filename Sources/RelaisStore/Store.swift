@@ -58,6 +58,12 @@ public final class Store {
                batch_id = ?2, updated_at = ?3
         WHERE id = ?1 AND status <> 'deleted'
         """)
+    private lazy var updateSearchFields = try! db.prepare(
+        "UPDATE resources SET sort_date = ?2, duration = ?3 WHERE id = ?1")
+    private lazy var upsertLexicon = try! db.prepare("""
+        INSERT INTO lexicon (folded, word, documents) VALUES (?, ?, 1)
+        ON CONFLICT (folded) DO UPDATE SET documents = documents + 1
+        """)
     private lazy var insertAudit = try! db.prepare(
         "INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
     private let encoder: JSONEncoder = {
@@ -175,7 +181,32 @@ public final class Store {
         if let term = resource.licence?.term {
             try insertTerm.run([id, Facet.licence.rawValue, term])
         }
+        try insertTerm.run([id, Store.sourceDimension, resource.source])
+        for language in Set(resource.languages.map { String($0.prefix(while: { $0 != "-" })) }) {
+            try insertTerm.run([id, Store.languageDimension, language])
+        }
+        try updateSearchFields.run([id, resource.modified ?? resource.created, resource.duration])
+        if !existed { try addToLexicon(resource) }
         return existed ? .updated : .created
+    }
+
+    /// Facet dimensions stored with the vocabulary facets in `resource_terms`.
+    public static let sourceDimension = "sources"
+    public static let languageDimension = "langues"
+
+    /// Counts each distinct word of the title and keywords once per resource. Counts only grow
+    /// (an update or deletion does not decrement): they rank suggestions, they are not facts.
+    private func addToLexicon(_ resource: Resource) throws {
+        var words: [String: String] = [:]
+        for text in resource.titles + resource.keywords {
+            for word in FrenchAnalyzer.words(text.text) where word.normalized.count >= 2 && !word.hasDigits {
+                let folded = FrenchAnalyzer.fold(word.normalized)
+                if words[folded] == nil { words[folded] = word.normalized }
+            }
+        }
+        for (folded, word) in words {
+            try upsertLexicon.run([folded, word])
+        }
     }
 
     /// Marks the record deleted (a tombstone: the id stays, the content leaves the index).

@@ -1,0 +1,236 @@
+import Foundation
+import RelaisCore
+import RelaisSQLite
+import RelaisStore
+import RelaisText
+
+/// Search over the store: French query language, facet filters and counts, ranking,
+/// snippets, typo tolerance and relaxation. One engine per connection, used by one task at a
+/// time (the server gives each reader its own).
+public final class SearchEngine {
+    public static let dimensions: [String] = Facet.allCases.map(\.rawValue) + [Store.sourceDimension, Store.languageDimension]
+    static let columns: [ParsedQuery.Field: String] = [.title: "title", .keywords: "keywords"]
+    /// Above this many matches, ranking first looks at title and keyword matches only.
+    public var largeMatchSet = 5_000
+    /// At or below this many results, typo correction is tried.
+    public var fewResults = 2
+
+    let store: Store
+    let vocabularies: Vocabularies
+    private var facetIndex: FacetIndex?
+    private var facetIndexVersion: Int64 = -1
+    var lexicon: Lexicon?
+    private var lexiconVersion: Int64 = -1
+
+    public init(store: Store, vocabularies: Vocabularies) {
+        self.store = store
+        self.vocabularies = vocabularies
+    }
+
+    var db: Database { store.db }
+
+    /// Changes whenever this or another connection wrote: caches follow it.
+    private func dataVersion() throws -> Int64 {
+        (try db.scalarInt("PRAGMA data_version") ?? 0) &* 1_000_003 &+ Int64(db.totalChanges)
+    }
+
+    func facets() throws -> FacetIndex {
+        let version = try dataVersion()
+        if let facetIndex, version == facetIndexVersion { return facetIndex }
+        let index = try FacetIndex(dimensions: Self.dimensions, db: db)
+        facetIndex = index
+        facetIndexVersion = version
+        return index
+    }
+
+    func currentLexicon() throws -> Lexicon {
+        let version = try dataVersion()
+        if let lexicon, version == lexiconVersion { return lexicon }
+        let loaded = try Lexicon(db: db)
+        lexicon = loaded
+        lexiconVersion = version
+        return loaded
+    }
+
+    // MARK: Search
+
+    public func search(_ request: SearchRequest) throws -> SearchResponse {
+        let started = ContinuousClock.now
+        try validate(request)
+        var parsed: ParsedQuery
+        do {
+            parsed = try ParsedQuery(parsing: request.query)
+        } catch {
+            throw SearchError(parameter: "q", message: error.description)
+        }
+        // Stopwords go (never all of them), and so do words the analyzer reduces to nothing.
+        parsed = parsed.removingWords { FrenchAnalyzer.tokens($0, forQuery: true).isEmpty }
+        parsed = parsed.removingWords { FrenchAnalyzer.isStopword($0) }
+
+        let index = try facets()
+        let selection = try selectedCodes(request, index)
+        var outcome = try run(parsed, request: request, index: index, selection: selection)
+        var response = SearchResponse(total: 0, page: request.page, size: request.size, hits: [], facets: [:],
+                                      effectiveQuery: nil, corrections: [], droppedWords: [], didYouMean: nil,
+                                      notice: nil, tookMilliseconds: 0)
+
+        // Few results: try the index vocabulary for typos.
+        if parsed.hasPositiveClause && request.correctTypos && outcome.total <= fewResults {
+            let (corrected, corrections) = try correct(parsed)
+            if !corrections.isEmpty {
+                let retry = try run(corrected, request: request, index: index, selection: selection)
+                if retry.total > outcome.total {
+                    outcome = retry
+                    parsed = corrected
+                    response.corrections = corrections
+                    response.effectiveQuery = corrected.description
+                    response.notice = "Résultats pour « \(corrected.description) »"
+                } else if retry.total > 0 {
+                    response.didYouMean = corrected.description
+                }
+            }
+        }
+        // Nothing has every word: drop the rarest ones rather than show an empty page.
+        if outcome.total == 0 && parsed.positiveWords.count > 1 {
+            var relaxed = parsed
+            var dropped: [String] = []
+            while relaxed.positiveWords.count > 1 {
+                let counts = try relaxed.positiveWords.map { word in try hitCount(word) }
+                guard let rarest = counts.indices.min(by: { counts[$0] < counts[$1] }) else { break }
+                dropped.append(relaxed.positiveWords[rarest])
+                relaxed = relaxed.droppingWord(at: rarest)
+                let retry = try run(relaxed, request: request, index: index, selection: selection)
+                if retry.total > 0 {
+                    outcome = retry
+                    parsed = relaxed
+                    response.droppedWords = dropped
+                    response.effectiveQuery = relaxed.description
+                    let list = dropped.map { "« \($0) »" }.joined(separator: ", ")
+                    response.notice = (response.notice.map { $0 + ". " } ?? "")
+                        + "Aucune ressource ne contient tous les mots : résultats sans \(list)"
+                    break
+                }
+            }
+        }
+
+        response.total = outcome.total
+        response.facets = facetCounts(outcome.counts, index: index, request: request)
+        response.hits = try hits(for: outcome, query: parsed, request: request)
+        let elapsed = ContinuousClock.now - started
+        response.tookMilliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        return response
+    }
+
+    struct Outcome {
+        var total: Int
+        /// Matching rows (positions in the facet index) after filters.
+        var positions: [Int]
+        var counts: [Int]
+        var fts: String?
+    }
+
+    private func run(_ query: ParsedQuery, request: SearchRequest, index: FacetIndex,
+                     selection: [Set<UInt16>?]) throws -> Outcome {
+        var positions: [Int]
+        let fts = query.fts5Expression(columns: Self.columns)
+        if let fts {
+            positions = try matchPositions(fts, index: index)
+        } else {
+            positions = Array(0..<index.count)
+            if let excluded = query.exclusionExpression(columns: Self.columns) {
+                let out = Set(try matchPositions(excluded, index: index))
+                positions.removeAll { out.contains($0) }
+            }
+        }
+        let range: ClosedRange<Double>? = (request.minDuration != nil || request.maxDuration != nil)
+            ? (request.minDuration ?? 0)...(request.maxDuration ?? .greatestFiniteMagnitude) : nil
+        let (kept, counts) = index.filterAndCount(positions: positions, selected: selection, durationRange: range)
+        return Outcome(total: kept.count, positions: kept, counts: counts, fts: fts)
+    }
+
+    private func matchPositions(_ fts: String, index: FacetIndex) throws -> [Int] {
+        let statement = try db.prepare("SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?")
+        try statement.bindAll([fts])
+        var positions: [Int] = []
+        while try statement.step() {
+            if let position = index.position(of: statement.int64(0)) { positions.append(position) }
+        }
+        return positions
+    }
+
+    func hitCount(_ word: String) throws -> Int {
+        let statement = try db.prepare("SELECT count(*) FROM resources_fts WHERE resources_fts MATCH ?")
+        try statement.bindAll([ParsedQuery.fts5Literal(word)])
+        return try statement.step() ? statement.int(0) : 0
+    }
+
+    // MARK: Request checks
+
+    private func validate(_ request: SearchRequest) throws {
+        guard (1...SearchRequest.maximumSize).contains(request.size) else {
+            throw SearchError(parameter: "size", message: "la taille de page doit être comprise entre 1 et \(SearchRequest.maximumSize)")
+        }
+        guard request.page >= 1 else {
+            throw SearchError(parameter: "page", message: "la page doit être un entier à partir de 1")
+        }
+        guard (request.page - 1) * request.size < SearchRequest.maximumOffset else {
+            throw SearchError(parameter: "page", message: "au-delà des \(SearchRequest.maximumOffset) premiers résultats, affinez la recherche")
+        }
+        if let min = request.minDuration, let max = request.maxDuration, min > max {
+            throw SearchError(parameter: "duree_min", message: "la durée minimale dépasse la durée maximale")
+        }
+        for (dimension, _) in request.filters where !Self.dimensions.contains(dimension) {
+            throw SearchError(parameter: dimension,
+                              message: "filtre inconnu (filtres : \(Self.dimensions.joined(separator: ", ")))")
+        }
+    }
+
+    /// Selected terms per dimension as facet codes. A term no resource carries gets a code that
+    /// matches nothing, so the filter still applies.
+    private func selectedCodes(_ request: SearchRequest, _ index: FacetIndex) throws -> [Set<UInt16>?] {
+        try Self.dimensions.map { dimension in
+            guard let terms = request.filters[dimension], !terms.isEmpty else { return nil }
+            if let facet = Facet(rawValue: dimension) {
+                let known = Set(vocabularies.byDimension[facet]?.terms.map(\.id) ?? [])
+                for term in terms where !known.contains(term) {
+                    throw SearchError(parameter: dimension, message: "valeur inconnue « \(term) »")
+                }
+            }
+            return Set(terms.map { index.code(dimension: dimension, term: $0) ?? UInt16.max })
+        }
+    }
+
+    private func facetCounts(_ counts: [Int], index: FacetIndex, request: SearchRequest) -> [String: [FacetCount]] {
+        var result: [String: [FacetCount]] = [:]
+        for dimension in Self.dimensions { result[dimension] = [] }
+        for (code, key) in index.codes.enumerated() where counts[code] > 0 {
+            let dimension = index.dimensions[key.dimension]
+            let selected = request.filters[dimension]?.contains(key.term) ?? false
+            result[dimension, default: []].append(FacetCount(term: key.term, label: label(key.term, dimension),
+                                                             count: counts[code], selected: selected))
+        }
+        // A selected value keeps its chip even when nothing matches it any more.
+        for (dimension, terms) in request.filters {
+            for term in terms where !(result[dimension]?.contains { $0.term == term } ?? false) {
+                result[dimension, default: []].append(FacetCount(term: term, label: label(term, dimension), count: 0, selected: true))
+            }
+        }
+        for dimension in result.keys {
+            result[dimension]!.sort { ($0.count, $1.label) > ($1.count, $0.label) }
+        }
+        return result
+    }
+
+    static let languageNames = ["fr": "Français", "nl": "Néerlandais", "en": "Anglais", "de": "Allemand",
+                                "it": "Italien", "es": "Espagnol", "la": "Latin", "grc": "Grec ancien", "wa": "Wallon"]
+
+    func label(_ term: String, _ dimension: String) -> String {
+        if let facet = Facet(rawValue: dimension) { return vocabularies.label(of: term, in: facet) ?? term }
+        if dimension == Store.languageDimension { return Self.languageNames[term] ?? term }
+        return term
+    }
+}
+
+extension Database {
+    var totalChanges: Int { (try? scalarInt("SELECT total_changes()")).flatMap { $0 }.map(Int.init) ?? 0 }
+}
