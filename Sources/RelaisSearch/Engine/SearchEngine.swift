@@ -67,6 +67,13 @@ public final class SearchEngine {
         parsed = parsed.removingWords { FrenchAnalyzer.tokens($0, forQuery: true).isEmpty }
         parsed = parsed.removingWords { FrenchAnalyzer.isStopword($0) }
 
+        var request = request
+        var recognized: [(words: String, term: String)] = []
+        if request.filters[Facet.level.rawValue] == nil {
+            (parsed, recognized) = recognizeLevels(in: parsed)
+            if !recognized.isEmpty { request.filters[Facet.level.rawValue] = Set(recognized.map(\.term)) }
+        }
+
         let index = try facets()
         let selection = try selectedCodes(request, index)
         var outcome = try run(parsed, request: request, index: index, selection: selection)
@@ -113,12 +120,53 @@ public final class SearchEngine {
             }
         }
 
+        if !recognized.isEmpty {
+            response.recognizedFilters = recognized.map { (Facet.level.rawValue, $0.term) }
+            let names = recognized.map { "« \($0.words) » (\(label($0.term, Facet.level.rawValue)))" }.joined(separator: ", ")
+            response.notice = ["Niveau reconnu : \(names)", response.notice].compactMap { $0 }.joined(separator: ". ")
+        }
         response.total = outcome.total
         response.facets = facetCounts(outcome.counts, index: index, request: request)
         response.hits = try hits(for: outcome, query: parsed, request: request)
         let elapsed = ContinuousClock.now - started
         response.tookMilliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         return response
+    }
+
+    /// "5e primaire", "3e secondaire", "P5", "S3" in a query mean a level: they become a level
+    /// filter rather than words no resource contains. Single words other than level codes
+    /// ("primaire") stay words.
+    func recognizeLevels(in query: ParsedQuery) -> (ParsedQuery, [(words: String, term: String)]) {
+        let words = query.positiveWords
+        var found: [(words: String, term: String)] = []
+        var drop: [Int] = []
+        var position = 0
+        while position < words.count {
+            if position + 1 < words.count {
+                let pair = words[position] + " " + words[position + 1]
+                if let term = vocabularies.term(for: pair, in: .level), Self.isSpecificLevel(term) {
+                    found.append((pair, term))
+                    drop += [position, position + 1]
+                    position += 2
+                    continue
+                }
+            }
+            let word = words[position]
+            if word.count == 2, let first = word.uppercased().first, "MPS".contains(first), word.last!.isNumber,
+               let term = vocabularies.term(for: word.uppercased(), in: .level), Self.isSpecificLevel(term) {
+                found.append((word, term))
+                drop.append(position)
+            }
+            position += 1
+        }
+        guard !found.isEmpty else { return (query, []) }
+        var reduced = query
+        for index in drop.sorted(by: >) { reduced = reduced.droppingWord(at: index) }
+        return (reduced, found)
+    }
+
+    static func isSpecificLevel(_ term: String) -> Bool {
+        term.count == 2 && term.last!.isNumber
     }
 
     struct Outcome {

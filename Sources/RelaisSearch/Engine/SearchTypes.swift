@@ -126,6 +126,8 @@ public struct SearchResponse: Sendable {
     public var droppedWords: [String]
     /// A better query from the index vocabulary, not applied.
     public var didYouMean: String?
+    /// Filters read from the query text ("5e primaire" -> niveaux P5): dimension, term.
+    public var recognizedFilters: [(dimension: String, term: String)] = []
     /// French sentence explaining what was done ("Résultats pour « dyslexie »").
     public var notice: String?
     public var tookMilliseconds: Double
