@@ -201,7 +201,10 @@ public final class Store {
         for text in resource.titles + resource.keywords {
             for word in FrenchAnalyzer.words(text.text) where word.normalized.count >= 2 && !word.hasDigits {
                 let folded = FrenchAnalyzer.fold(word.normalized)
-                if words[folded] == nil { words[folded] = word.normalized }
+                // As written, in lower case unless it is an acronym (CEB, TDAH): "œuvre", not "oeuvre".
+                let isAcronym = word.surface.count >= 2 && word.surface == word.surface.uppercased()
+                    && word.surface != word.surface.lowercased()
+                if words[folded] == nil { words[folded] = isAcronym ? word.surface : word.surface.lowercased() }
             }
         }
         for (folded, word) in words {

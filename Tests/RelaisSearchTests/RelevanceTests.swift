@@ -165,9 +165,7 @@ enum RelevanceTable {
         k(.facets, "programmation", ["domaines": ["formation-numerique"], "niveaux": ["P1", "P2"]],
           top3: [oai + "programmer-des-robots"]),
         k(.facets, "évaluation", ["sources": ["amenagements"], "besoins": ["tdah"]], top3: ["amenagement-tdah-evaluation"]),
-        k(.facets, "fractions", ["niveaux": ["primaire"]], top3: [outils + "fractions-au-quotidien"],
-          knownIssue: "niveaux=primaire (terme large du vocabulaire, accepté par le filtre) ne trouve rien : "
-            + "les ressources portent P1…P6 et le filtre n'inclut pas les termes plus étroits (broader)"),
+        k(.facets, "fractions", ["niveaux": ["primaire"]], top3: [outils + "fractions-au-quotidien"]),
 
         // MARK: Browsing with filters only
         k(.browse, "", ["besoins": ["dyslexie"], "niveaux": ["P5"]],
@@ -184,8 +182,7 @@ enum RelevanceTable {
           exactly: [outils + "latin-racine-de-nos-mots", outils + "alphabet-grec"]),
         k(.browse, "", ["types": ["guide-enseignant"], "niveaux": ["M1"]], exactly: ["CONSORTIUMS:CONS-LAN-M-2021-003"]),
         k(.browse, "", ["niveaux": ["maternel"], "besoins": ["tsa"]],
-          top10: [outils + "nommer-ses-emotions", "amenagement-dysphasie-maternelle", "amenagement-tsa-previsibilite"],
-          knownIssue: "niveaux=maternel (terme large) ne trouve rien : M1, M2, M3 ne sont pas inclus"),
+          top10: [outils + "nommer-ses-emotions", "amenagement-dysphasie-maternelle", "amenagement-tsa-previsibilite"]),
 
         // MARK: Typed without accents (and with other accents)
         k(.noAccents, "evaporation condensation", top3: [outils + "cycle-de-l-eau"]),
@@ -270,9 +267,7 @@ enum RelevanceTable {
         k(.relaxation, "euro franc belge inflation", top3: ["SON-2002-0101"]),
         k(.relaxation, "Brel Bruxelles Olympia", top3: ["SON-1963-1105"]),
         k(.relaxation, "cycle de l'eau nuages pluie", top3: [outils + "cycle-de-l-eau"]),
-        k(.relaxation, "Atomium Heysel Paris", top3: ["SON-1958-0412"],
-          knownIssue: "relâchement : « Atomium » et « Heysel » (1 ressource chacun) sont retirés avant « Paris » "
-            + "(2 ressources), la recherche finit sur « Paris » seul (Magritte, Grevisse)"),
+        k(.relaxation, "Atomium Heysel Paris", top3: ["SON-1958-0412"]),
 
         // MARK: The examples of the issue
         k(.issue, "evaluation fractions 5e primaire", top3: [outils + "fractions-au-quotidien"]),

@@ -29,16 +29,20 @@ struct Lexicon {
     func correction(for word: String, maxEdits: Int) -> Entry? {
         let folded = Array(FrenchAnalyzer.fold(word).utf8)
         let stem = Array(FrenchAnalyzer.queryTerm(word).utf8)
-        var best: (entry: Entry, distance: Int)?
+        var best: (entry: Entry, surface: Int, stem: Int)?
         for entry in entries {
             guard abs(entry.folded.count - folded.count) <= maxEdits + 2 else { continue }
-            let distance = min(Self.distance(entry.folded, folded, limit: maxEdits),
-                               Self.distance(entry.stem, stem, limit: maxEdits))
-            guard distance <= maxEdits, distance > 0 || entry.folded != folded else { continue }
+            let surfaceDistance = Self.distance(entry.folded, folded, limit: maxEdits)
+            let stemDistance = Self.distance(entry.stem, stem, limit: maxEdits)
+            guard min(surfaceDistance, stemDistance) <= maxEdits, entry.folded != folded else { continue }
+            // The word as written wins over a word that only shares the stem.
+            let key = (surfaceDistance, stemDistance, -entry.documents)
             if let current = best {
-                if (distance, -entry.documents) < (current.distance, -current.entry.documents) { best = (entry, distance) }
+                if key < (current.surface, current.stem, -current.entry.documents) {
+                    best = (entry, surfaceDistance, stemDistance)
+                }
             } else {
-                best = (entry, distance)
+                best = (entry, surfaceDistance, stemDistance)
             }
         }
         return best?.entry
@@ -100,16 +104,20 @@ extension SearchEngine {
     public func suggest(_ prefix: String, limit: Int = 10) throws -> [String] {
         let words = FrenchAnalyzer.words(prefix)
         guard let last = words.last, !last.normalized.isEmpty, prefix.count <= 100 else { return [] }
-        let head = words.dropLast().map(\.surface).joined(separator: " ")
+        // The head is the prefix as typed up to the last word ("cycle de l'" for "cycle de l'e").
+        let head = String(decoding: Array(prefix.utf8)[..<last.start], as: UTF8.self)
         let folded = FrenchAnalyzer.fold(last.normalized)
-        var suggestions: [String] = []
+        var wordSuggestions: [String] = []
+        var titleSuggestions: [String] = []
         let statement = try db.prepare("""
             SELECT word FROM lexicon WHERE folded >= ?1 AND folded < ?1 || x'ff'
             ORDER BY documents DESC, folded LIMIT ?2
             """)
-        try statement.bindAll([folded, limit])
+        try statement.bindAll([folded, limit * 2])
         while try statement.step() {
-            if let word = statement.text(0) { suggestions.append(head.isEmpty ? word : head + " " + word) }
+            if let word = statement.text(0), !FrenchAnalyzer.isStopword(word) {
+                wordSuggestions.append(head + word)
+            }
         }
         let titles = try db.prepare("""
             SELECT r.title FROM resources_fts f JOIN resources r ON r.rowid = f.rowid
@@ -119,10 +127,13 @@ extension SearchEngine {
             + ["{title} : \(ParsedQuery.fts5Literal(last.normalized)) *"]
         try titles.bindAll([expression.joined(separator: " AND "), limit])
         while try titles.step() {
-            if let title = titles.text(0)?.split(separator: "\n").first.map(String.init), !suggestions.contains(title) {
-                suggestions.append(title)
+            if let title = titles.text(0)?.split(separator: "\n").first.map(String.init), !titleSuggestions.contains(title) {
+                titleSuggestions.append(title)
             }
         }
-        return Array(suggestions.prefix(limit))
+        // With words before the one being typed, whole titles say more than single words.
+        let ordered = words.count > 1 ? titleSuggestions + wordSuggestions : wordSuggestions + titleSuggestions
+        var seen = Set<String>()
+        return Array(ordered.filter { seen.insert($0).inserted }.prefix(limit))
     }
 }

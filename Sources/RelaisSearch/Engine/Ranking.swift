@@ -42,27 +42,58 @@ extension SearchEngine {
         }
     }
 
-    /// bm25 over the matches, then boosts and the quality prior on the best candidates.
-    /// Large matching sets (very common words) are ranked on title and keyword matches first:
-    /// FTS5 scores every match, and those columns hold the best-scoring ones anyway.
+    /// The largest factor boosts and quality can apply on top of bm25: rows whose bm25 times
+    /// this cannot reach the current top stop the scan, so the top rows are exact and every
+    /// page agrees with every other.
+    static let maximumMultiplier = (1 + 1.0 + 0.5 + 0.3) * 1.25
+
+    /// bm25 over the matches, then boosts and the quality prior. Very large matching sets
+    /// (common words) are ranked in two tiers: resources matching in their title or keywords
+    /// first, then the others. FTS5 scores every match of the expression it runs, so the first
+    /// tier is far cheaper, and it holds the best-scoring rows anyway.
     private func rankByRelevance(_ fts: String, query: ParsedQuery, outcome: Outcome, index: FacetIndex,
                                  need: Int, explain: Bool) throws -> [(rowid: Int64, explanation: ScoreExplanation?)] {
         let kept = Set(outcome.positions)
-        let pool = need + 50
-        var candidates: [(Int64, Double)] = []
-        var titleOnly = false
         let hasField = query.groups.contains { $0.alternatives.contains { $0.field != nil } }
+        let queryTerms = Self.contentTerms(query.positiveWords.joined(separator: " "))
+        let queryWords = Set(query.positiveWords.map { FrenchAnalyzer.fold($0) })
         if outcome.total > largeMatchSet && !hasField {
-            candidates = try rankedRows("{title keywords} : (\(fts))", kept: kept, index: index, limit: pool)
-            titleOnly = candidates.count >= min(pool, outcome.total)
+            let first = try topScored("{title keywords} : (\(fts))", kept: kept, excluding: [], index: index, need: need,
+                                      queryTerms: queryTerms, queryWords: queryWords, tier: true)
+            if first.count >= need { return first.map { ($0.rowid, $0.explanation) } }
+            let rest = try topScored(fts, kept: kept, excluding: Set(first.map(\.rowid)), index: index,
+                                     need: need - first.count, queryTerms: queryTerms, queryWords: queryWords, tier: false)
+            return (first + rest).map { ($0.rowid, $0.explanation) }
         }
-        if !titleOnly {
-            candidates = try rankedRows(fts, kept: kept, index: index, limit: pool)
+        return try topScored(fts, kept: kept, excluding: [], index: index, need: need, queryTerms: queryTerms,
+                             queryWords: queryWords, tier: false).map { ($0.rowid, $0.explanation) }
+    }
+
+    private struct Scored {
+        var rowid: Int64
+        var id: String
+        var explanation: ScoreExplanation
+
+        func before(_ other: Scored) -> Bool {
+            (explanation.total, other.id) > (other.explanation.total, id)
         }
-        let queryTokens = FrenchAnalyzer.tokens(query.positiveWords.joined(separator: " "), forQuery: true).map(\.term)
+    }
+
+    /// The best `need` rows of an FTS5 expression by final score, exactly.
+    private func topScored(_ expression: String, kept: Set<Int>, excluding: Set<Int64>, index: FacetIndex, need: Int,
+                           queryTerms: [String], queryWords: Set<String>, tier: Bool) throws -> [Scored] {
+        let statement = try db.prepare("""
+            SELECT rowid, bm25(resources_fts, 10.0, 5.0, 2.0, 1.0) FROM resources_fts
+            WHERE resources_fts MATCH ? ORDER BY rank
+            """)
+        try statement.bindAll([expression])
         let fetch = try db.prepare("SELECT title, description, coalesce(quality, -1), id FROM resources WHERE rowid = ?")
-        var scored: [(rowid: Int64, id: String, explanation: ScoreExplanation)] = []
-        for (rowid, bm25) in candidates {
+        var best: [Scored] = []
+        while try statement.step() {
+            let rowid = statement.int64(0)
+            guard !excluding.contains(rowid), let position = index.position(of: rowid), kept.contains(position) else { continue }
+            let relevance = -statement.double(1)
+            if best.count >= need, relevance * Self.maximumMultiplier < best[need - 1].explanation.total { break }
             try fetch.bindAll([rowid])
             guard try fetch.step() else { continue }
             let title = fetch.text(0) ?? ""
@@ -70,40 +101,39 @@ extension SearchEngine {
             let quality = fetch.double(2)
             let id = fetch.text(3) ?? ""
             fetch.reset()
-            let titleTokens = FrenchAnalyzer.tokens(title, forQuery: true).map(\.term)
-            let exact = !queryTokens.isEmpty && titleTokens == queryTokens ? 1.0 : 0.0
+            // The title column holds every title (alternative ones too), one per line.
+            let titleLines = title.split(separator: "\n").map { Self.contentTerms(String($0)) }
+            let exact = !queryTerms.isEmpty && titleLines.contains(queryTerms) ? 1.0 : 0.0
             var phrase = 0.0
-            if queryTokens.count > 1 {
-                if Self.contains(titleTokens, queryTokens) {
+            if queryTerms.count > 1 {
+                if titleLines.contains(where: { Self.contains($0, queryTerms) }) {
                     phrase = 0.5
-                } else if Self.contains(FrenchAnalyzer.tokens(description, forQuery: true).map(\.term), queryTokens) {
+                } else if Self.contains(Self.contentTerms(description), queryTerms) {
                     phrase = 0.25
                 }
             }
+            // Words typed exactly as the title writes them: "grevisse" is Grevisse before grève.
+            let titleWords = Set(FrenchAnalyzer.words(title).map { FrenchAnalyzer.fold($0.normalized) })
+            let exactWords = queryWords.isEmpty ? 0
+                : Double(queryWords.filter(titleWords.contains).count) / Double(queryWords.count)
             let qualityFactor = quality < 0 ? 1.0 : 0.75 + 0.5 * min(max(quality, 0), 1)
-            let relevance = -bm25
-            let total = relevance * (1 + exact + phrase) * qualityFactor
-            scored.append((rowid, id, ScoreExplanation(bm25: relevance, exactTitleBoost: exact, phraseBoost: phrase,
-                                                       qualityFactor: qualityFactor, total: total,
-                                                       rankedOnTitleAndKeywords: titleOnly)))
+            let total = relevance * (1 + exact + phrase + 0.3 * exactWords) * qualityFactor
+            let scored = Scored(rowid: rowid, id: id, explanation: ScoreExplanation(
+                bm25: relevance, exactTitleBoost: exact, phraseBoost: phrase, titleWordsBoost: 0.3 * exactWords,
+                qualityFactor: qualityFactor, total: total, rankedOnTitleAndKeywords: tier))
+            let insertAt = best.firstIndex { scored.before($0) } ?? best.count
+            if insertAt < need {
+                best.insert(scored, at: insertAt)
+                if best.count > need { best.removeLast() }
+            }
         }
-        scored.sort { ($0.explanation.total, $1.id) > ($1.explanation.total, $0.id) }
-        return scored.map { ($0.rowid, $0.explanation) }
+        return best
     }
 
-    private func rankedRows(_ fts: String, kept: Set<Int>, index: FacetIndex, limit: Int) throws -> [(Int64, Double)] {
-        let statement = try db.prepare("""
-            SELECT rowid, bm25(resources_fts, 10.0, 5.0, 2.0, 1.0) FROM resources_fts
-            WHERE resources_fts MATCH ? ORDER BY rank
-            """)
-        try statement.bindAll([fts])
-        var rows: [(Int64, Double)] = []
-        while rows.count < limit, try statement.step() {
-            let rowid = statement.int64(0)
-            guard let position = index.position(of: rowid), kept.contains(position) else { continue }
-            rows.append((rowid, statement.double(1)))
-        }
-        return rows
+    /// Stemmed terms of the words that are not stopwords: what boosts compare.
+    static func contentTerms(_ text: String) -> [String] {
+        FrenchAnalyzer.words(text).filter { !FrenchAnalyzer.isStopword($0.normalized) }
+            .map { FrenchAnalyzer.queryTerm($0.normalized) }
     }
 
     /// Browsing: quality first, then the most recent, then id for a stable order.

@@ -97,16 +97,44 @@ public final class SearchEngine {
                 }
             }
         }
-        // Nothing has every word: drop the rarest ones rather than show an empty page.
+        // Nothing has every word: leave words out rather than show an empty page. First the
+        // single word whose absence gives the most results; when no single word is enough,
+        // the word with the fewest hits goes and the search goes on.
+        // A phrase found nowhere as such: its words, in any order, come first.
+        if outcome.total == 0, parsed.groups.contains(where: { $0.alternatives.contains { $0.operand.isPhrase } }) {
+            let loose = parsed.phrasesAsWords()
+            let retry = try run(loose, request: request, index: index, selection: selection)
+            if retry.total > 0 {
+                outcome = retry
+                parsed = loose
+                response.effectiveQuery = loose.description
+                response.notice = [response.notice, "Expression introuvable telle quelle : résultats avec tous ses mots"]
+                    .compactMap { $0 }.joined(separator: ". ")
+            }
+        }
         if outcome.total == 0 && parsed.positiveWords.count > 1 {
             var relaxed = parsed
             var dropped: [String] = []
             while relaxed.positiveWords.count > 1 {
-                let counts = try relaxed.positiveWords.map { word in try hitCount(word) }
-                guard let rarest = counts.indices.min(by: { counts[$0] < counts[$1] }) else { break }
-                dropped.append(relaxed.positiveWords[rarest])
-                relaxed = relaxed.droppingWord(at: rarest)
-                let retry = try run(relaxed, request: request, index: index, selection: selection)
+                var bestDrop: (position: Int, outcome: Outcome)?
+                for position in relaxed.positiveWords.indices {
+                    let candidate = relaxed.droppingWord(at: position)
+                    guard !candidate.positiveWords.allSatisfy(FrenchAnalyzer.isStopword) else { continue }
+                    let retry = try run(candidate, request: request, index: index, selection: selection)
+                    if retry.total > (bestDrop?.outcome.total ?? 0) { bestDrop = (position, retry) }
+                }
+                let position: Int
+                if let bestDrop {
+                    position = bestDrop.position
+                } else {
+                    let counts = try relaxed.positiveWords.map { try hitCount($0) }
+                    guard let rarest = counts.indices.min(by: { counts[$0] < counts[$1] }) else { break }
+                    position = rarest
+                }
+                dropped.append(relaxed.positiveWords[position])
+                relaxed = relaxed.droppingWord(at: position)
+                if relaxed.positiveWords.allSatisfy(FrenchAnalyzer.isStopword) { break }
+                let retry = try bestDrop?.outcome ?? run(relaxed, request: request, index: index, selection: selection)
                 if retry.total > 0 {
                     outcome = retry
                     parsed = relaxed
@@ -221,7 +249,7 @@ public final class SearchEngine {
         guard request.page >= 1 else {
             throw SearchError(parameter: "page", message: "la page doit être un entier à partir de 1")
         }
-        guard (request.page - 1) * request.size < SearchRequest.maximumOffset else {
+        guard request.page - 1 < SearchRequest.maximumOffset / request.size else {
             throw SearchError(parameter: "page", message: "au-delà des \(SearchRequest.maximumOffset) premiers résultats, affinez la recherche")
         }
         if let min = request.minDuration, let max = request.maxDuration, min > max {
@@ -238,13 +266,26 @@ public final class SearchEngine {
     private func selectedCodes(_ request: SearchRequest, _ index: FacetIndex) throws -> [Set<UInt16>?] {
         try Self.dimensions.map { dimension in
             guard let terms = request.filters[dimension], !terms.isEmpty else { return nil }
+            var wanted = terms
             if let facet = Facet(rawValue: dimension) {
-                let known = Set(vocabularies.byDimension[facet]?.terms.map(\.id) ?? [])
+                let vocabulary = vocabularies.byDimension[facet]?.terms ?? []
+                let known = Set(vocabulary.map(\.id))
                 for term in terms where !known.contains(term) {
                     throw SearchError(parameter: dimension, message: "valeur inconnue « \(term) »")
                 }
+                // A broad term ("primaire", a domain) also selects everything under it.
+                var grew = true
+                while grew {
+                    let narrower = vocabulary.filter { $0.broader.map(wanted.contains) == true && !wanted.contains($0.id) }
+                    wanted.formUnion(narrower.map(\.id))
+                    grew = !narrower.isEmpty
+                }
+            } else {
+                for term in terms where index.code(dimension: dimension, term: term) == nil {
+                    throw SearchError(parameter: dimension, message: "valeur inconnue « \(term) »")
+                }
             }
-            return Set(terms.map { index.code(dimension: dimension, term: $0) ?? UInt16.max })
+            return Set(wanted.map { index.code(dimension: dimension, term: $0) ?? UInt16.max })
         }
     }
 
@@ -281,4 +322,32 @@ public final class SearchEngine {
 
 extension Database {
     var totalChanges: Int { (try? scalarInt("SELECT total_changes()")).flatMap { $0 }.map(Int.init) ?? 0 }
+}
+
+extension ParsedQuery.Operand {
+    var isPhrase: Bool {
+        if case .phrase = self { return true }
+        return false
+    }
+}
+
+extension ParsedQuery {
+    /// Every phrase replaced by its words as separate required terms.
+    func phrasesAsWords() -> ParsedQuery {
+        var newGroups: [Group] = []
+        for group in groups {
+            if group.alternatives.count == 1, case .phrase(let words) = group.alternatives[0].operand {
+                let field = group.alternatives[0].field
+                newGroups += words.map { Group([Clause.term($0, field: field)]) }
+            } else {
+                newGroups.append(Group(group.alternatives.map { clause in
+                    if case .phrase(let words) = clause.operand, words.count == 1 {
+                        return Clause.term(words[0], field: clause.field)
+                    }
+                    return clause
+                }))
+            }
+        }
+        return ParsedQuery(groups: newGroups, exclusions: exclusions)
+    }
 }

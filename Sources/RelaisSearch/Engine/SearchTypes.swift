@@ -86,9 +86,12 @@ public struct SegmentMatch: Sendable, Equatable {
 /// How a score was made, for `explain`.
 public struct ScoreExplanation: Sendable, Equatable {
     /// bm25 over title (x10), keywords (x5), description (x2), body (x1); higher is better.
+    /// total = bm25 x (1 + exactTitleBoost + phraseBoost + titleWordsBoost) x qualityFactor.
     public var bm25: Double
     public var exactTitleBoost: Double
     public var phraseBoost: Double
+    /// Share of the query words written in the title exactly as typed (accents aside), x0.3.
+    public var titleWordsBoost: Double
     /// Quality prior from evaluations: 1 when there is none.
     public var qualityFactor: Double
     public var total: Double
