@@ -42,8 +42,30 @@ extension Vocabularies {
     }
 
     static func firstURL(in text: String) -> String? {
-        guard let range = text.range(of: #"https?://[^\s<>"]+"#, options: .regularExpression) else { return nil }
-        return String(text[range])
+        // `https?://[^\s<>"]+` without NSRegularExpression.
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index + 7 <= scalars.count {
+            var end = index
+            for (offset, c) in "http".unicodeScalars.enumerated() where scalars[index + offset] != c { end = -1; break }
+            if end >= 0 {
+                end = index + 4
+                if end < scalars.count, scalars[end] == "s" { end += 1 }
+                if end + 3 <= scalars.count, scalars[end] == ":", scalars[end + 1] == "/", scalars[end + 2] == "/" {
+                    end += 3
+                    let start = end
+                    while end < scalars.count, !scalars[end].properties.isWhitespace,
+                          scalars[end] != "<", scalars[end] != ">", scalars[end] != "\"" { end += 1 }
+                    if end > start {
+                        var url = String.UnicodeScalarView()
+                        url.append(contentsOf: scalars[index..<end])
+                        return String(url)
+                    }
+                }
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// creativecommons.org/licenses/by-nc-sa/4.0/, /publicdomain/zero/1.0/, /publicdomain/mark/1.0/
@@ -93,7 +115,14 @@ extension Vocabularies {
 
     /// "4 0" -> "4.0" in a folded statement.
     static func version(in folded: String) -> String? {
-        guard let range = folded.range(of: #"\b[1-4] 0\b"#, options: .regularExpression) else { return nil }
-        return folded[range].replacingOccurrences(of: " ", with: ".")
+        // `\b[1-4] 0\b` on folded text (alphanumerics and single spaces), without NSRegularExpression.
+        let bytes = Array(folded.utf8)
+        guard bytes.count >= 3 else { return nil }
+        for i in 0...(bytes.count - 3) where (0x31...0x34).contains(bytes[i]) && bytes[i + 1] == 0x20 && bytes[i + 2] == 0x30 {
+            if (i == 0 || bytes[i - 1] == 0x20) && (i + 3 == bytes.count || bytes[i + 3] == 0x20) {
+                return String(UnicodeScalar(bytes[i])) + ".0"
+            }
+        }
+        return nil
     }
 }

@@ -4,11 +4,23 @@ import Foundation
 public enum Normalize {
     /// Trims and collapses runs of whitespace to one space.
     public static func text(_ value: String) -> String {
+        // Fast path: most values are already clean; return them without building a new string.
+        var clean = true
+        var previousSpace = true
+        for scalar in value.unicodeScalars {
+            if isWhitespace(scalar) {
+                if previousSpace || scalar != " " { clean = false; break }
+                previousSpace = true
+            } else {
+                previousSpace = false
+            }
+        }
+        if clean && !previousSpace { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         var pendingSpace = false
         for scalar in value.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if isWhitespace(scalar) {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(" "); pendingSpace = false }
@@ -16,6 +28,13 @@ public enum Normalize {
             }
         }
         return out
+    }
+
+    /// Unicode whitespace, with the ASCII answer computed without a property lookup.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
     }
 
     /// Trims, keeping paragraphs: blank-line-separated blocks are kept, other whitespace collapses.
@@ -38,11 +57,14 @@ public enum Normalize {
     /// Language codes as BCP 47: `fr`, `fre`, `FRE`, `fra-CA`, `fr_BE`, URI forms
     /// (`http://id.loc.gov/vocabulary/iso639-2/fre`). `x-none`, `und` and empty give nil.
     public static func language(_ raw: String) -> String? {
-        var value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Fast path: a bare lowercase two-letter code ("fr") is already BCP 47.
+        let utf8 = raw.utf8
+        if utf8.count == 2, utf8.allSatisfy({ (0x61...0x7A).contains($0) }) { return raw }
+        var value = trimmed(raw)
         if value.contains("/") {
             value = String(value.split(separator: "/").last ?? "")
         }
-        value = value.replacingOccurrences(of: "_", with: "-")
+        if value.utf8.contains(UInt8(ascii: "_")) { value = value.replacingOccurrences(of: "_", with: "-") }
         let parts = value.split(separator: "-").map(String.init)
         guard let first = parts.first?.lowercased(), !first.isEmpty else { return nil }
         if first == "x" || first == "und" || first == "zxx" || first == "mul" { return nil }
@@ -67,54 +89,89 @@ public enum Normalize {
     /// `2004-05-12 10:11` gets its `T`, `12/05/2004` is read day first (the French way).
     /// Returns nil for anything that is not a plausible date.
     public static func date(_ raw: String) -> String? {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !value.isEmpty else { return nil }
-        let pattern = #"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$"#
-        if let match = value.wholeMatch(of: try! Regex(pattern)) {
-            func group(_ index: Int) -> String? {
-                match.output[index].substring.map(String.init)
+        let bytes = Array(trimmed(raw).utf8)
+        guard !bytes.isEmpty else { return nil }
+        if let iso = isoDate(bytes) { return iso }
+        return dayMonthYear(bytes)
+    }
+
+    /// `^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$`
+    /// by hand: nil when the shape does not match, `.some(nil)` when it matches but is implausible.
+    private static func isoDate(_ b: [UInt8]) -> String?? {
+        var s = ByteScanner(b)
+        guard let year = s.digits(4) else { return nil }
+        var out = year
+        if s.atEnd { return .some(out) }
+        guard s.eat(UInt8(ascii: "-")), let month = s.digits(2) else { return nil }
+        let monthOK = Int(month).map { (1...12).contains($0) } ?? false
+        if s.atEnd { return .some(monthOK ? out + "-" + month : nil) }
+        guard s.eat(UInt8(ascii: "-")), let day = s.digits(2) else { return nil }
+        let dayOK = Int(day).map { (1...31).contains($0) } ?? false
+        out += "-" + month + "-" + day
+        if s.atEnd { return .some(monthOK && dayOK ? out : nil) }
+        guard s.eat(UInt8(ascii: "T")) || s.eat(UInt8(ascii: " ")),
+              let hour = s.digits(2), s.eat(UInt8(ascii: ":")), let minute = s.digits(2) else { return nil }
+        var second: String?
+        if s.eat(UInt8(ascii: ":")) {
+            guard let found = s.digits(2) else { return nil }
+            second = found
+            if s.eat(UInt8(ascii: ".")) || s.eat(UInt8(ascii: ",")) {
+                guard s.digitRun() > 0 else { return nil }
             }
-            guard let year = group(1) else { return nil }
-            var out = year
-            guard let month = group(2) else { return out }
-            guard let m = Int(month), (1...12).contains(m) else { return nil }
-            out += "-" + month
-            guard let day = group(3) else { return out }
-            guard let d = Int(day), (1...31).contains(d) else { return nil }
-            out += "-" + day
-            guard let hour = group(4), let minute = group(5) else { return out }
-            guard let h = Int(hour), h < 24, let mi = Int(minute), mi < 60 else { return nil }
-            out += "T" + hour + ":" + minute + ":" + (group(6) ?? "00")
-            if var zone = group(7) {
-                if zone != "Z" {
-                    zone = zone.replacingOccurrences(of: ":", with: "")
-                    if zone.count == 3 { zone += "00" }
-                    zone = String(zone.prefix(3)) + ":" + String(zone.suffix(2))
-                }
-                out += zone
+        }
+        s.skipSpaces()
+        var zone = ""
+        if s.eat(UInt8(ascii: "Z")) {
+            zone = "Z"
+        } else if let sign = s.peek, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            s.advance()
+            guard let hours = s.digits(2) else { return nil }
+            var minutes = "00"
+            if s.eat(UInt8(ascii: ":")) {
+                guard let found = s.digits(2) else { return nil }
+                minutes = found
+            } else if let found = s.digits(2) {
+                minutes = found
             }
-            return out
+            zone = String(UnicodeScalar(sign)) + hours + ":" + minutes
         }
-        if let match = value.wholeMatch(of: #/(\d{1,2})[/.](\d{1,2})[/.](\d{4})/#) {
-            guard let d = Int(match.1), let m = Int(match.2), (1...31).contains(d), (1...12).contains(m) else { return nil }
-            return String(format: "%@-%02d-%02d", String(match.3), m, d)
+        guard s.atEnd else { return nil }
+        guard monthOK, dayOK, let h = Int(hour), h < 24, let mi = Int(minute), mi < 60 else { return .some(nil) }
+        return .some(out + "T" + hour + ":" + minute + ":" + (second ?? "00") + zone)
+    }
+
+    /// `(\d{1,2})[/.](\d{1,2})[/.](\d{4})`, day first.
+    private static func dayMonthYear(_ b: [UInt8]) -> String? {
+        var s = ByteScanner(b)
+        func part() -> Int? {
+            let start = s.index
+            let count = s.digitRun()
+            guard (1...2).contains(count) else { return nil }
+            return Int(String(decoding: b[start..<s.index], as: UTF8.self))
         }
-        return nil
+        func separator() -> Bool { s.eat(UInt8(ascii: "/")) || s.eat(UInt8(ascii: ".")) }
+        guard let d = part(), separator(), let m = part(), separator(), let year = s.digits(4), s.atEnd else { return nil }
+        guard (1...31).contains(d), (1...12).contains(m) else { return nil }
+        return year + "-" + (m < 10 ? "0" : "") + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+    }
+
+    /// Trims ASCII whitespace without Foundation; falls back to Foundation for other whitespace.
+    @inline(__always)
+    static func trimmed(_ value: String) -> String {
+        let utf8 = value.utf8
+        guard let first = utf8.first, let last = utf8.last else { return value }
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        if !space(first) && !space(last) && first < 0x80 && last < 0x80 { return value }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Durations in seconds: ISO 8601 (`PT0H14M54S`, `P1DT2H`, `PT1.5S`), clock form
     /// (`01:00:00`, `14:54`), SMPTE timecode (`00:14:54:12`, frames at `fps`), plain seconds.
     public static func duration(_ raw: String, framesPerSecond fps: Double = 25) -> Double? {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        let value = trimmed(raw).uppercased()
         guard !value.isEmpty else { return nil }
-        if value.hasPrefix("P") {
-            guard let match = value.wholeMatch(
-                of: #/P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?/#
-            ) else { return nil }
-            func number(_ s: Substring?) -> Double { s.flatMap { Double($0.replacingOccurrences(of: ",", with: ".")) } ?? 0 }
-            let total = number(match.1) * 365 * 86400 + number(match.2) * 30 * 86400 + number(match.3) * 7 * 86400
-                + number(match.4) * 86400 + number(match.5) * 3600 + number(match.6) * 60 + number(match.7)
-            return value == "P" || value == "PT" ? nil : total
+        if value.utf8.first == UInt8(ascii: "P") {
+            return isoDuration(Array(value.utf8))
         }
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         if parts.count >= 2 && parts.count <= 4 {
@@ -129,5 +186,81 @@ public enum Normalize {
         }
         if let seconds = Double(value), seconds >= 0 { return seconds }
         return nil
+    }
+
+    /// `P(nY)?(nM)?(nW)?(nD)?(T(nH)?(nM)?(nS)?)?` with n = `\d+([.,]\d+)?`, by hand.
+    private static func isoDuration(_ b: [UInt8]) -> Double? {
+        var s = ByteScanner(b)
+        guard s.eat(UInt8(ascii: "P")) else { return nil }
+        var total = 0.0
+        func components(_ units: [(UInt8, [Double])]) -> Bool {
+            var next = 0
+            while let c = s.peek, c != UInt8(ascii: "T") {
+                guard let number = s.decimal(), let unit = s.peek,
+                      let found = units[next...].firstIndex(where: { $0.0 == unit }) else { return false }
+                s.advance()
+                total += units[found].1.reduce(number, *)  // same rounding as number * 365 * 86400
+                next = found + 1
+            }
+            return true
+        }
+        guard components([(UInt8(ascii: "Y"), [365, 86400]), (UInt8(ascii: "M"), [30, 86400]),
+                          (UInt8(ascii: "W"), [7, 86400]), (UInt8(ascii: "D"), [86400])]) else { return nil }
+        if s.eat(UInt8(ascii: "T")) {
+            guard components([(UInt8(ascii: "H"), [3600]), (UInt8(ascii: "M"), [60]), (UInt8(ascii: "S"), [1])]),
+                  s.atEnd else { return nil }
+            return b.count == 2 ? nil : total
+        }
+        guard s.atEnd else { return nil }
+        return b.count == 1 ? nil : total
+    }
+}
+
+/// A cursor over UTF-8 bytes for the hand-written date and duration parsers.
+struct ByteScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { index == bytes.count }
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    mutating func advance() { index += 1 }
+
+    mutating func eat(_ byte: UInt8) -> Bool {
+        guard peek == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Exactly `count` ASCII digits, as text.
+    mutating func digits(_ count: Int) -> String? {
+        guard index + count <= bytes.count else { return nil }
+        for offset in 0..<count where !(0x30...0x39).contains(bytes[index + offset]) { return nil }
+        defer { index += count }
+        return String(decoding: bytes[index..<index + count], as: UTF8.self)
+    }
+
+    /// Skips a run of digits; returns its length.
+    mutating func digitRun() -> Int {
+        let start = index
+        while let c = peek, (0x30...0x39).contains(c) { index += 1 }
+        return index - start
+    }
+
+    mutating func skipSpaces() {
+        while let c = peek, c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { index += 1 }
+    }
+
+    /// `\d+([.,]\d+)?` as a Double.
+    mutating func decimal() -> Double? {
+        let start = index
+        guard digitRun() > 0 else { return nil }
+        if let c = peek, c == UInt8(ascii: ".") || c == UInt8(ascii: ",") {
+            index += 1
+            guard digitRun() > 0 else { return nil }
+        }
+        let text = String(decoding: bytes[start..<index].map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+        return Double(text)
     }
 }

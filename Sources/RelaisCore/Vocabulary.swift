@@ -157,6 +157,23 @@ public struct Vocabularies: Sendable {
 
     /// Case-, accent- and punctuation-insensitive form: "Éducation physique" -> "education physique".
     public static func fold(_ value: String) -> String {
+        // Fast path for ASCII values (codes, ids, LOM values): no Foundation folding needed.
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(value.utf8.count)
+            var pendingSpace = false
+            for byte in value.utf8 {
+                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                    if pendingSpace && !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(lower)
+                } else {
+                    pendingSpace = true
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         let lowered = value.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive],
                                     locale: nil)
         var out = ""

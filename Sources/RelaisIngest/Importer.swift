@@ -151,7 +151,7 @@ public final class Importer {
         let batch = report.batch
         do {
             let work = {
-                try parser.parse(file: entry.url, context: context) { event in
+                try Self.pipelined(parser: parser, file: entry.url, context: context) { event in
                     switch event {
                     case .record(let record):
                         let format = record.resource.format.rawValue
@@ -288,5 +288,74 @@ public final class Importer {
         if ["md", "markdown"].contains(ext) { return .unknown("Markdown sans en-tête « --- » : pas une fiche") }
         if head.isEmpty { return .unknown("fichier vide") }
         return .unknown("format non reconnu (ni XML, ni fiche Markdown avec en-tête ---)")
+    }
+}
+
+extension Importer {
+    /// Parses and maps on a second thread while this one stores: two cores, two stages.
+    static func pipelined(parser: any RecordParser, file: URL, context: MappingContext,
+                          handle: (RecordEvent) throws -> Void) throws {
+        let queue = EventQueue(capacity: 256)
+        let thread = Thread {
+            do {
+                try parser.parse(file: file, context: context) { event in
+                    if !queue.put(.event(event)) { throw CancellationError() }
+                }
+                _ = queue.put(.done(nil))
+            } catch {
+                _ = queue.put(.done(error))
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        while true {
+            switch queue.take() {
+            case .event(let event):
+                do { try handle(event) } catch { queue.cancel(); throw error }
+            case .done(let error):
+                if let error { throw error }
+                return
+            }
+        }
+    }
+}
+
+/// A bounded blocking queue between the parsing thread and the storing thread.
+final class EventQueue: @unchecked Sendable {
+    enum Item { case event(RecordEvent), done((any Error)?) }
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var head = 0
+    private let capacity: Int
+    private var cancelled = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    func take() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count { condition.wait() }
+        let item = items[head]
+        head += 1
+        if head >= 1024 { items.removeFirst(head); head = 0 }
+        condition.broadcast()
+        return item
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -130,6 +130,9 @@ enum Migrations {
                 documents INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 4, name: "search index fed per transaction by the store, not per row", sql: """
+            DROP TRIGGER resources_fts_insert;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -37,18 +37,19 @@ public struct StoredRecord: Sendable {
 /// SQL stays in this module behind Swift types.
 public final class Store {
     public let db: Database
-    private lazy var selectHash = try! db.prepare("SELECT content_hash, status FROM resources WHERE id = ?")
+    private lazy var selectHash = try! db.prepare("SELECT content_hash, status, rowid FROM resources WHERE id = ?")
     private lazy var upsert = try! db.prepare("""
         INSERT INTO resources (id, source, source_identifier, format, status, title, keywords, description, body,
                                record, original, content_hash, file, record_index, line, batch_id,
-                               created_at, updated_at)
-        VALUES (?1, ?2, ?3, ?4, 'published', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+                               created_at, updated_at, sort_date, duration)
+        VALUES (?1, ?2, ?3, ?4, 'published', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)
         ON CONFLICT (id) DO UPDATE SET
             format = excluded.format, status = 'published', title = excluded.title,
             keywords = excluded.keywords, description = excluded.description, body = excluded.body,
             record = excluded.record, original = excluded.original, content_hash = excluded.content_hash,
             file = excluded.file, record_index = excluded.record_index, line = excluded.line,
-            batch_id = excluded.batch_id, updated_at = excluded.updated_at
+            batch_id = excluded.batch_id, updated_at = excluded.updated_at,
+            sort_date = excluded.sort_date, duration = excluded.duration
         """)
     private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_id = ?")
     private lazy var insertTerm = try! db.prepare(
@@ -57,12 +58,6 @@ public final class Store {
         UPDATE resources SET status = 'deleted', title = '', keywords = '', description = '', body = '',
                batch_id = ?2, updated_at = ?3
         WHERE id = ?1 AND status <> 'deleted'
-        """)
-    private lazy var updateSearchFields = try! db.prepare(
-        "UPDATE resources SET sort_date = ?2, duration = ?3 WHERE id = ?1")
-    private lazy var upsertLexicon = try! db.prepare("""
-        INSERT INTO lexicon (folded, word, documents) VALUES (?, ?, 1)
-        ON CONFLICT (folded) DO UPDATE SET documents = documents + 1
         """)
     private lazy var insertAudit = try! db.prepare(
         "INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
@@ -118,14 +113,28 @@ public final class Store {
         }
     }
 
+    /// Runs `body` in a transaction. Writes defer some index work (one FTS5 statement per
+    /// transaction instead of one per row): it is flushed before the commit, dropped on rollback.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try db.transaction(body)
+        do {
+            return try db.transaction {
+                let result = try body()
+                try flushPending()
+                return result
+            }
+        } catch {
+            discardPending()
+            throw error
+        }
     }
 
     /// Runs `body` in a transaction that is always rolled back: for dry runs.
     public func rehearse<T>(_ body: () throws -> T) throws -> T {
         try db.execute("BEGIN IMMEDIATE")
-        defer { try? db.execute("ROLLBACK") }
+        defer {
+            discardPending()
+            try? db.execute("ROLLBACK")
+        }
         return try body()
     }
 
@@ -158,7 +167,10 @@ public final class Store {
             existed = true
             let hash = selectHash.text(0)
             let status = selectHash.text(1)
+            let rowid = selectHash.int64(2)
             selectHash.reset()
+            // The update trigger removes the old text from the index: it must be there first.
+            if pendingSearchSet.contains(rowid) { try flushSearchIndex() }
             if hash == record.provenance.contentHash && status == "published" { return .unchanged }
         } else {
             selectHash.reset()
@@ -170,9 +182,14 @@ public final class Store {
             search.title, search.keywords, search.description, search.body,
             json, record.original, record.provenance.contentHash,
             record.provenance.file, record.provenance.recordIndex, record.provenance.line, batch,
-            Clock.now(),
+            Clock.now(), resource.modified ?? resource.created, resource.duration,
         ])
-        if existed { try deleteTerms.run([id]) }
+        if existed {
+            try deleteTerms.run([id])
+        } else {
+            pendingSearchRows.append(db.lastInsertRowID)
+            pendingSearchSet.insert(db.lastInsertRowID)
+        }
         for (dimension, values) in resource.classifications {
             for term in Set(values.compactMap(\.term)) {
                 try insertTerm.run([id, dimension.rawValue, term])
@@ -185,8 +202,8 @@ public final class Store {
         for language in Set(resource.languages.map { String($0.prefix(while: { $0 != "-" })) }) {
             try insertTerm.run([id, Store.languageDimension, language])
         }
-        try updateSearchFields.run([id, resource.modified ?? resource.created, resource.duration])
         if !existed { try addToLexicon(resource) }
+        if db.isAutocommit { try flushPending() }
         return existed ? .updated : .created
     }
 
@@ -208,12 +225,54 @@ public final class Store {
             }
         }
         for (folded, word) in words {
-            try upsertLexicon.run([folded, word])
+            pendingLexicon[folded, default: (word, 0)].documents += 1
         }
+    }
+
+    /// Lexicon counts gathered since the last flush: one upsert per distinct word and file,
+    /// not one per word and record.
+    private var pendingLexicon: [String: (word: String, documents: Int)] = [:]
+    private lazy var addLexicon = try! db.prepare("""
+        INSERT INTO lexicon (folded, word, documents) VALUES (?, ?, ?)
+        ON CONFLICT (folded) DO UPDATE SET documents = documents + excluded.documents
+        """)
+
+    /// Writes what `write` deferred; call before committing the transaction.
+    public func flushPending() throws {
+        for (folded, entry) in pendingLexicon {
+            try addLexicon.run([folded, entry.word, entry.documents])
+        }
+        pendingLexicon.removeAll(keepingCapacity: true)
+        try flushSearchIndex()
+    }
+
+    /// Rows inserted since the last flush: indexed in one statement, because FTS5 flushes its
+    /// pending terms to a new segment at every statement savepoint (one segment per row otherwise).
+    private var pendingSearchRows: [Int64] = []
+    private var pendingSearchSet: Set<Int64> = []
+
+    /// What was deferred belongs to a transaction that did not commit.
+    private func discardPending() {
+        pendingSearchRows.removeAll(keepingCapacity: true)
+        pendingSearchSet.removeAll(keepingCapacity: true)
+        pendingLexicon.removeAll(keepingCapacity: true)
+    }
+
+    private func flushSearchIndex() throws {
+        guard !pendingSearchRows.isEmpty else { return }
+        let list = "[" + pendingSearchRows.map(String.init).joined(separator: ",") + "]"
+        pendingSearchRows.removeAll(keepingCapacity: true)
+        pendingSearchSet.removeAll(keepingCapacity: true)
+        try db.prepare("""
+            INSERT INTO resources_fts (rowid, title, keywords, description, body)
+            SELECT rowid, title, keywords, description, body FROM resources
+            WHERE rowid IN (SELECT value FROM json_each(?))
+            """).run([list])
     }
 
     /// Marks the record deleted (a tombstone: the id stays, the content leaves the index).
     public func delete(id: ResourceID, batch: Int64?) throws -> Bool {
+        if !pendingSearchRows.isEmpty { try flushSearchIndex() }
         try markDeleted.run([id.rawValue, batch, Clock.now()])
         if db.changes > 0 {
             try deleteTerms.run([id.rawValue])

@@ -145,3 +145,50 @@ import RelaisText
         try reopened.checkIntegrity()
     }
 }
+
+@Suite struct DeferredIndexTests {
+    func record(_ identifier: String, _ title: String, hash: String) -> StoredRecord {
+        var resource = Resource(id: ResourceID(source: "t", sourceIdentifier: identifier), source: "t",
+                                sourceIdentifier: identifier, format: .lom)
+        resource.titles = [LangText(title, language: "fr")]
+        return StoredRecord(resource: resource, provenance: Provenance(file: "f", recordIndex: 1, line: nil, contentHash: hash),
+                            original: "")
+    }
+
+    @Test func insertUpdateAndDeleteInOneTransactionKeepTheIndexSound() throws {
+        let store = try Store(path: ":memory:")
+        try store.transaction {
+            _ = try store.write(record("a", "Premier titre", hash: "1"), batch: nil)
+            _ = try store.write(record("b", "Deuxième", hash: "1"), batch: nil)
+            #expect(try store.write(record("a", "Titre corrigé", hash: "2"), batch: nil) == .updated)
+            _ = try store.write(record("c", "Troisième", hash: "1"), batch: nil)
+            #expect(try store.delete(id: ResourceID(source: "t", sourceIdentifier: "c"), batch: nil))
+        }
+        try store.checkIntegrity()
+        #expect(try store.searchIDs(matching: "corrige").count == 1)
+        #expect(try store.searchIDs(matching: "premier").isEmpty)
+        #expect(try store.searchIDs(matching: "troisieme").isEmpty)
+        #expect(try store.searchIDs(matching: "deuxieme").count == 1)
+    }
+
+    @Test func rolledBackWritesLeaveNothingPending() throws {
+        let store = try Store(path: ":memory:")
+        struct Stop: Error {}
+        _ = try? store.transaction {
+            _ = try store.write(record("a", "Fantôme", hash: "1"), batch: nil)
+            throw Stop()
+        }
+        try store.transaction { _ = try store.write(record("b", "Vivant", hash: "1"), batch: nil) }
+        try store.checkIntegrity()
+        #expect(try store.searchIDs(matching: "fantome").isEmpty)
+        #expect(try store.searchIDs(matching: "vivant").count == 1)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM lexicon WHERE folded = 'fantome'") == 0)
+    }
+
+    @Test func writesOutsideATransactionAreIndexedAtOnce() throws {
+        let store = try Store(path: ":memory:")
+        _ = try store.write(record("a", "Immédiat", hash: "1"), batch: nil)
+        #expect(try store.searchIDs(matching: "immediat").count == 1)
+        try store.checkIntegrity()
+    }
+}

@@ -9,8 +9,9 @@ struct VCard {
 
     /// Parses a vCard; text that is not a vCard is taken as a plain name.
     init(_ raw: String) {
-        let text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        guard text.range(of: "BEGIN:VCARD", options: .caseInsensitive) != nil else {
+        let text = raw.utf8.contains(0x0D)
+            ? raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : raw
+        guard Self.containsBeginVCard(text) else {
             let plain = text.trimmingCharacters(in: .whitespacesAndNewlines)
             formattedName = plain.isEmpty ? nil : plain
             return
@@ -22,9 +23,9 @@ struct VCard {
             if let first = line.first, first == " " || first == "\t", !lines.isEmpty {
                 lines[lines.count - 1] += String(line.dropFirst())
             } else if let last = lines.last, last.hasSuffix("="), last.uppercased().contains("QUOTED-PRINTABLE") {
-                lines[lines.count - 1] = String(last.dropLast()) + line.trimmingCharacters(in: .whitespaces)
+                lines[lines.count - 1] = String(last.dropLast()) + Self.trimSpaces(line)
             } else {
-                lines.append(line.trimmingCharacters(in: .whitespaces))
+                lines.append(Self.trimSpaces(line))
             }
         }
         for line in lines {
@@ -63,8 +64,33 @@ struct VCard {
         return candidate
     }
 
+    /// Case-insensitive search for "BEGIN:VCARD" without Foundation.
+    static func containsBeginVCard(_ text: String) -> Bool {
+        let needle = Array("begin:vcard".utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.count >= needle.count else { return false }
+        outer: for start in 0...(bytes.count - needle.count) {
+            for offset in 0..<needle.count {
+                let byte = bytes[start + offset]
+                let folded = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                if folded != needle[offset] { continue outer }
+            }
+            return true
+        }
+        return false
+    }
+
+    /// Trims spaces and tabs (what `.whitespaces` means for vCard lines), without Foundation when ASCII.
+    static func trimSpaces(_ value: String) -> String {
+        let utf8 = value.utf8
+        guard let first = utf8.first, let last = utf8.last else { return value }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 && first < 0x80 && last < 0x80 { return value }
+        return value.trimmingCharacters(in: .whitespaces)
+    }
+
     static func unescape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\n", with: " ").replacingOccurrences(of: "\\N", with: " ")
+        guard value.utf8.contains(UInt8(ascii: "\\")) else { return trimSpaces(value) }
+        return value.replacingOccurrences(of: "\\n", with: " ").replacingOccurrences(of: "\\N", with: " ")
             .replacingOccurrences(of: "\\,", with: ",").replacingOccurrences(of: "\\;", with: ";")
             .replacingOccurrences(of: "\\\\", with: "\\").trimmingCharacters(in: .whitespaces)
     }

@@ -283,9 +283,42 @@ final class SecureXMLReader {
         var fieldViolation: String?
         let element = try convert(node, depth: depth, violation: &fieldViolation)
         if let fieldViolation { throw RecordTooLarge(reason: fieldViolation) }
-        guard let outer = xmlTextReaderReadOuterXml(reader) else { throw failure() }
-        defer { cxml_free(outer) }
-        return (element, String(cString: outer))
+        return (element, try outerXML(node))
+    }
+
+    /// The record serialized on its own, as `xmlTextReaderReadOuterXml` gives it, without its
+    /// deep copy of the subtree: namespaces the subtree uses but an ancestor declares are
+    /// declared on the record's root (in the order the copy would add them), then the node is dumped.
+    private func outerXML(_ node: UnsafeMutablePointer<xmlNode>) throws -> String {
+        var declared = Set<UnsafeMutablePointer<xmlNs>>()
+        var needed: [UnsafeMutablePointer<xmlNs>] = []
+        func note(_ ns: UnsafeMutablePointer<xmlNs>) {
+            if let prefix = ns.pointee.prefix, strcmp(UnsafeRawPointer(prefix).assumingMemoryBound(to: CChar.self), "xml") == 0 { return }
+            if !declared.contains(ns) && !needed.contains(ns) { needed.append(ns) }
+        }
+        func visit(_ current: UnsafeMutablePointer<xmlNode>) {
+            var definition = current.pointee.nsDef
+            while let ns = definition { declared.insert(ns); definition = ns.pointee.next }
+            if let ns = current.pointee.ns { note(ns) }
+            var attribute = current.pointee.properties
+            while let property = attribute {
+                if let ns = property.pointee.ns { note(ns) }
+                attribute = property.pointee.next
+            }
+            var child = current.pointee.children
+            while let next = child {
+                if next.pointee.type == XML_ELEMENT_NODE { visit(next) }
+                child = next.pointee.next
+            }
+        }
+        visit(node)
+        for ns in needed { _ = xmlNewNs(node, ns.pointee.href, ns.pointee.prefix) }
+        guard let buffer = xmlBufferCreate() else { throw failure() }
+        defer { xmlBufferFree(buffer) }
+        guard xmlNodeDump(buffer, node.pointee.doc, node, 0, 0) >= 0, let content = xmlBufferContent(buffer) else {
+            throw failure()
+        }
+        return String(cString: content)
     }
 
     struct RecordTooLarge: Error { let reason: String }

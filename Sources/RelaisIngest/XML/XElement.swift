@@ -81,6 +81,14 @@ import RelaisCore
 
 extension String {
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && (self == other || lowercased() == other.lowercased())
+        guard utf8.count == other.utf8.count else { return false }
+        // Element names are ASCII in practice: compare bytes with ASCII case folding, no allocation.
+        for (a, b) in zip(utf8, other.utf8) where a != b {
+            if a >= 0x80 || b >= 0x80 { return lowercased() == other.lowercased() }
+            let foldedA = (0x41...0x5A).contains(a) ? a | 0x20 : a
+            let foldedB = (0x41...0x5A).contains(b) ? b | 0x20 : b
+            if foldedA != foldedB { return false }
+        }
+        return true
     }
 }
