@@ -5,6 +5,10 @@ extension Vocabularies {
     /// French or English licence name, "tous droits réservés"...) to a licence term.
     /// The statement is always kept; `term` is nil when nothing matched.
     public func licence(statement: String?, url: String? = nil) -> Licence? {
+        licenceCache.value(for: [statement, url]) { mapLicence(statement: statement, url: url) }
+    }
+
+    private func mapLicence(statement: String?, url: String?) -> Licence? {
         let text = [statement, url].compactMap { $0 }.joined(separator: " ")
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         let foundURL = url ?? Self.firstURL(in: text)

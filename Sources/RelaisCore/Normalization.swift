@@ -39,11 +39,26 @@ public enum Normalize {
 
     /// Trims, keeping paragraphs: blank-line-separated blocks are kept, other whitespace collapses.
     public static func paragraphs(_ value: String) -> String {
-        value.components(separatedBy: "\n")
-            .map { text($0) }
-            .split(separator: "", omittingEmptySubsequences: true)
-            .map { $0.joined(separator: " ") }
-            .joined(separator: "\n\n")
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        var newlines = 0
+        for scalar in value.unicodeScalars {
+            if scalar == "\n" {
+                newlines += 1
+                pendingSpace = true
+            } else if scalar.properties.isWhitespace {
+                pendingSpace = true
+            } else {
+                if !out.isEmpty {
+                    if newlines >= 2 { out.append("\n\n") } else if pendingSpace { out.append(" ") }
+                }
+                pendingSpace = false
+                newlines = 0
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     private static let iso639_2: [String: String] = [

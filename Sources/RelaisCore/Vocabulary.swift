@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The dimensions a resource is classified on; each has one vocabulary file.
 /// Named Facet rather than Dimension, which Foundation already uses.
@@ -125,12 +126,24 @@ public struct Vocabularies: Sendable {
 
     /// The term id that `value` maps to in `dimension`, or nil.
     public func term(for value: String, in dimension: Facet) -> String? {
+        let cacheKey = CacheKey(facet: dimension, value: value)
+        if let cached = cache.lookup(cacheKey) { return cached }
         guard let keys = index[dimension] else { return nil }
+        var found: String?
         for key in Self.keys(for: value) {
-            if let term = keys[key] { return term }
+            if let term = keys[key] {
+                found = term
+                break
+            }
         }
-        return nil
+        cache.store(cacheKey, found)
+        return found
     }
+
+    /// Source values repeat endlessly ("LOMv1.0", "P5", "exercise"): folding each one again
+    /// costs more than the rest of the mapping, so answers are remembered.
+    private let cache = Memo<CacheKey, String?>()
+    let licenceCache = Memo<[String?], Licence?>(capacity: 10_000)
 
     public func map(_ value: String, in dimension: Facet, scheme: String? = nil) -> TermValue {
         TermValue(term: term(for: value, in: dimension), raw: value, scheme: scheme)
@@ -189,5 +202,39 @@ public struct Vocabularies: Sendable {
             }
         }
         return out
+    }
+}
+
+struct CacheKey: Hashable, Sendable {
+    var facet: Facet
+    var value: String
+}
+
+/// A bounded memo shared by the threads that map records.
+public final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let storage = Mutex<[Key: Value]>([:])
+    private let capacity: Int
+
+    public init(capacity: Int = 50_000) {
+        self.capacity = capacity
+    }
+
+    public func lookup(_ key: Key) -> Value? {
+        storage.withLock { $0[key] }
+    }
+
+    public func store(_ key: Key, _ value: Value) {
+        storage.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = value
+        }
+    }
+
+    /// The remembered value, or `make()`'s, remembered.
+    public func value(for key: Key, _ make: () -> Value) -> Value {
+        if let known = lookup(key) { return known }
+        let made = make()
+        store(key, made)
+        return made
     }
 }

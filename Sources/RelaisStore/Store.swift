@@ -10,8 +10,19 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 enum Clock {
+    /// ISO 8601 UTC to the second. Formatting a date costs more than writing a row: the string
+    /// is reused within the same second.
+    nonisolated(unsafe) private static var cache: (second: Int, text: String) = (-1, "")
+    private static let lock = NSLock()
+
     static func now() -> String {
-        Date().formatted(.iso8601)
+        let seconds = Int(Date().timeIntervalSince1970)
+        lock.lock()
+        defer { lock.unlock() }
+        if cache.second != seconds {
+            cache = (seconds, Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601))
+        }
+        return cache.text
     }
 }
 

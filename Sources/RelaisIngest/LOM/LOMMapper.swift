@@ -5,6 +5,9 @@ import RelaisCore
 /// 1.2 (`langstring`, `catalogentry`, `centity/vcard`, `datetime`), LOMFR and ScoLOMFR
 /// extensions. Elements are matched by local name, case-insensitively (IMS lowercases them).
 enum LOMMapper {
+    /// The same people sign record after record: each vCard is parsed once.
+    static let vcards = Memo<String, VCard>(capacity: 10_000)
+
     static func map(_ input: MapperInput, context: MappingContext) -> Result<ParsedRecord, RecordRejection> {
         var builder = RecordBuilder(context: context, recordIndex: input.recordIndex, line: input.line)
         let lom = input.element
@@ -48,7 +51,7 @@ enum LOMMapper {
             let entities = (contribute.children("entity") + contribute.all("centity", "vcard"))
                 .map(\.ownText).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
             for entity in entities {
-                let card = VCard(entity)
+                let card = Self.vcards.value(for: entity) { VCard(entity) }
                 let contributor = Contributor(role: role, name: card.personName, organization: card.organization, date: date)
                 guard contributor.displayName != nil else { continue }
                 if role == "publisher" || role == "éditeur" || role == "editeur" {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The parts of a vCard (2.1 or 3.0) that name a contributor.
-struct VCard {
+struct VCard: Sendable {
     var formattedName: String?
     var name: String?
     var organization: String?

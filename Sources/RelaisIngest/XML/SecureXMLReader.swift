@@ -325,28 +325,33 @@ final class SecureXMLReader {
 
     /// `depth` is the node's depth in the document: the streaming checks hold inside records too.
     private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?) throws -> XElement {
-        var element = XElement(name: string(node.pointee.name) ?? "", namespace: node.pointee.ns.flatMap { string($0.pointee.href) },
-                               line: Int(xmlGetLineNo(node)))
-        try checkElement(depth: depth, namespace: element.namespace, line: element.line)
+        let name = internedName(node.pointee.name)
+        let namespace = node.pointee.ns.flatMap { string($0.pointee.href) }
+        let line = Int(xmlGetLineNo(node))
+        try checkElement(depth: depth, namespace: namespace, line: line)
+        var attributes: [String: String] = [:]
         var attribute = node.pointee.properties
         while let current = attribute {
-            if let name = string(current.pointee.name), let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
-                element.attributes[name] = String(cString: value)
+            if let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
+                attributes[internedName(current.pointee.name)] = String(cString: value)
                 cxml_free(value)
             }
             attribute = current.pointee.next
         }
+        var children: [XElement] = []
         var child = node.pointee.children
         var text = ""
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(try convert(current, depth: depth + 1, violation: &violation))
+                children.append(try convert(current, depth: depth + 1, violation: &violation))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content {
                     let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
                     if length > limits.maxFieldBytes {
-                        violation = "champ <\(element.name)> de \(length) octets (maximum \(limits.maxFieldBytes))"
+                        violation = "champ <\(name)> de \(length) octets (maximum \(limits.maxFieldBytes))"
+                    } else if text.isEmpty {
+                        text = String(cString: content)
                     } else {
                         text += String(cString: content)
                     }
@@ -356,8 +361,23 @@ final class SecureXMLReader {
             }
             child = current.pointee.next
         }
-        element.ownText = text
-        return element
+        return XElement(name: name, namespace: namespace, attributes: attributes, children: children,
+                        ownText: text, line: line)
+    }
+
+    /// Element and attribute names come from libxml2's dictionary: one pointer per distinct
+    /// name for the reader's life, so each is turned into a Swift string once. The cached
+    /// bytes are compared too, so a reused address can never return a stale name.
+    private var names: [UnsafeRawPointer: (name: String, bytes: [CChar])] = [:]
+
+    private func internedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        let raw = UnsafeRawPointer(pointer)
+        let cString = raw.assumingMemoryBound(to: CChar.self)
+        if let cached = names[raw], strcmp(cached.bytes, cString) == 0 { return cached.name }
+        let name = String(cString: pointer)
+        names[raw] = (name, Array(name.utf8CString))
+        return name
     }
 
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {

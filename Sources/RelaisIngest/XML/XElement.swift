@@ -1,15 +1,17 @@
 /// A small, immutable copy of one record's XML subtree, made once per record so that mappers
 /// work on Swift values and never see a libxml2 pointer. Names are local names: real feeds put
 /// children in the wrong namespace, so mappers match on local names.
-public struct XElement: Sendable {
-    public var name: String
-    public var namespace: String?
-    public var attributes: [String: String]
-    public var children: [XElement]
+public final class XElement: Sendable {
+    public let name: String
+    public let namespace: String?
+    public let attributes: [String: String]
+    public let children: [XElement]
     /// The element's own text (text and CDATA children concatenated, untrimmed).
-    public var ownText: String
-    public var line: Int
+    public let ownText: String
+    public let line: Int
 
+    // A class, not a struct: mappers walk and filter children constantly, and copying a tree
+    // of structs (arrays, dictionaries, strings) costs a retain and release per field.
     public init(name: String, namespace: String? = nil, attributes: [String: String] = [:],
                 children: [XElement] = [], ownText: String = "", line: Int = 0) {
         self.name = name
