@@ -47,7 +47,7 @@ public enum Normalize {
             if scalar == "\n" {
                 newlines += 1
                 pendingSpace = true
-            } else if scalar.properties.isWhitespace {
+            } else if isWhitespace(scalar) {
                 pendingSpace = true
             } else {
                 if !out.isEmpty {
