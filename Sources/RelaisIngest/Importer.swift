@@ -105,7 +105,12 @@ public final class Importer {
         for (index, entry) in files.enumerated() {
             progress?(ImportProgress(filesDone: index, filesTotal: files.count, recordsDone: recordsDone,
                                      currentFile: entry.display))
-            recordsDone += importFile(entry, into: &report)
+            let base = recordsDone
+            recordsDone += importFile(entry, into: &report) { inFile in
+                // Large files report as they go, not only when they end.
+                progress?(ImportProgress(filesDone: index, filesTotal: files.count, recordsDone: base + inFile,
+                                         currentFile: entry.display))
+            }
         }
         progress?(ImportProgress(filesDone: files.count, filesTotal: files.count, recordsDone: recordsDone,
                                  currentFile: ""))
@@ -124,7 +129,8 @@ public final class Importer {
 
     // MARK: One file
 
-    private func importFile(_ entry: FileEntry, into report: inout ImportReport) -> Int {
+    private func importFile(_ entry: FileEntry, into report: inout ImportReport,
+                            recordProgress: (Int) -> Void) -> Int {
         report.filesRead += 1
         let detected: DetectedFormat
         do {
@@ -149,9 +155,12 @@ public final class Importer {
         var rejections: [ImportReport.Rejection] = []
         var warnings: [ImportReport.Warning] = []
         let batch = report.batch
+        var seen = 0
         do {
             let work = {
                 try Self.pipelined(parser: parser, file: entry.url, context: context) { event in
+                    seen += 1
+                    if seen % 1000 == 0 { recordProgress(seen) }
                     switch event {
                     case .record(let record):
                         let format = record.resource.format.rawValue

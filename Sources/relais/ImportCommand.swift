@@ -69,6 +69,7 @@ struct ImportCommand: ParsableCommand {
 final class ProgressDisplay {
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var lastFile = ""
 
     func update(_ progress: ImportProgress) {
         if isTerminal {
@@ -80,7 +81,8 @@ final class ProgressDisplay {
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let line = "\r[\(bar)] \(progress.filesDone)/\(progress.filesTotal) fichiers · \(progress.recordsDone) notices "
             FileHandle.standardError.write(Data(line.utf8))
-        } else if !progress.currentFile.isEmpty {
+        } else if !progress.currentFile.isEmpty, progress.currentFile != lastFile {
+            lastFile = progress.currentFile
             FileHandle.standardError.write(Data("[\(progress.filesDone + 1)/\(progress.filesTotal)] \(progress.currentFile)\n".utf8))
         }
     }
