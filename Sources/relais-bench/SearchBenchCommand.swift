@@ -71,6 +71,9 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Repetitions in profile mode.")
     var `repeat`: Int = 200
 
+    @Flag(name: .long, help: "With --profile-query: time the engine's statements and per-row work piece by piece.")
+    var breakdown = false
+
     func validate() throws {
         guard records > 0 else { throw ValidationError("--records must be positive") }
         guard queries > 0, warmup >= 0 else { throw ValidationError("--queries must be positive, --warmup not negative") }
@@ -134,6 +137,9 @@ struct SearchBenchCommand: ParsableCommand {
 
         if let profileQuery {
             try profile(profileQuery, engine: engine, plain: plain)
+            if breakdown {
+                try SearchBreakdown(db: store.db, text: profileQuery, repeatCount: min(`repeat`, 5)).run()
+            }
             return
         }
 

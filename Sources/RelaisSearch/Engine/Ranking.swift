@@ -17,10 +17,11 @@ extension SearchEngine {
             ranked = try rankByRelevance(fts, query: query, outcome: outcome, index: index, need: need,
                                          explain: request.explain)
         } else {
-            ranked = browseOrder(outcome.positions, index: index, sort: request.sort, need: need)
-                .map { (index.rowIDs[$0], nil) }
             if request.sort == .title {
                 ranked = try titleOrder(outcome.positions.map { index.rowIDs[$0] }, need: need).map { ($0, nil) }
+            } else {
+                ranked = browseOrder(outcome.positions, index: index, sort: request.sort, need: need)
+                    .map { (index.rowIDs[$0], nil) }
             }
         }
         let page = ranked.dropFirst(offset).prefix(request.size)
