@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "relais-bench",
             dependencies: [
-                "RelaisCore", "RelaisStore", "RelaisIngest",
+                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -133,6 +133,11 @@ enum Migrations {
         Migration(version: 4, name: "search index fed per transaction by the store, not per row", sql: """
             DROP TRIGGER resources_fts_insert;
             """),
+        Migration(version: 5, name: "search index ranks by weighted bm25", sql: """
+            -- ORDER BY rank then follows the same weights as the scores we report: title x10,
+            -- keywords x5, description x2, body x1.
+            INSERT INTO resources_fts (resources_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 2.0, 1.0)');
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -82,7 +82,7 @@ struct SearchCommand: ParsableCommand {
             if let e = hit.explanation {
                 print(String(format: "   score %.3f = bm25 %.3f × (1 + titre %.2f + phrase %.2f) × qualité %.2f%@",
                              e.total, e.bm25, e.exactTitleBoost, e.phraseBoost, e.qualityFactor,
-                             e.rankedOnTitleAndKeywords ? " (classé sur titres et mots-clés)" : ""))
+                             e.rankedOnTitleAndKeywords ? " (titres d'abord)" : ""))
             }
         }
         print("\nFacettes :")

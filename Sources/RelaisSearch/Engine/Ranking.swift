@@ -43,31 +43,29 @@ extension SearchEngine {
         }
     }
 
-    /// The largest factor boosts and quality can apply on top of bm25: rows whose bm25 times
-    /// this cannot reach the current top stop the scan, so the top rows are exact and every
-    /// page agrees with every other.
-    static let maximumMultiplier = (1 + 1.0 + 0.5 + 0.3) * 1.25
+    /// Boosts and the quality prior reorder this many of the best bm25 matches; further down
+    /// the order is bm25 alone. A constant, so that every page agrees with every other.
+    static let rerankedPool = 50
 
-    /// bm25 over the matches, then boosts and the quality prior. Very large matching sets
-    /// (common words) are ranked in two tiers: resources matching in their title or keywords
-    /// first, then the others. FTS5 scores every match of the expression it runs, so the first
-    /// tier is far cheaper, and it holds the best-scoring rows anyway.
+    /// bm25 over the matches, then boosts and the quality prior on the best of them. Very large
+    /// matching sets (common words) are ranked in two tiers: resources matching in their title
+    /// first, then the others. FTS5 scores every match of the expression it runs,
+    /// so the first tier is far cheaper, and it holds the best-scoring rows anyway.
     private func rankByRelevance(_ fts: String, query: ParsedQuery, outcome: Outcome, index: FacetIndex,
                                  need: Int, explain: Bool) throws -> [(rowid: Int64, explanation: ScoreExplanation?)] {
         let kept = Set(outcome.positions)
         let hasField = query.groups.contains { $0.alternatives.contains { $0.field != nil } }
-        let queryTerms = Self.contentTerms(query.positiveWords.joined(separator: " "))
-        let queryWords = Set(query.positiveWords.map { FrenchAnalyzer.fold($0) })
+        let scorer = BoostScorer(query: query)
         if outcome.total > largeMatchSet && !hasField {
-            let first = try topScored("{title keywords} : (\(fts))", kept: kept, excluding: [], index: index, need: need,
-                                      queryTerms: queryTerms, queryWords: queryWords, tier: true)
+            let first = try ranked("{title} : (\(fts))", kept: kept, excluding: [], index: index, need: need,
+                                   scorer: scorer, tier: true)
             if first.count >= need { return first.map { ($0.rowid, $0.explanation) } }
-            let rest = try topScored(fts, kept: kept, excluding: Set(first.map(\.rowid)), index: index,
-                                     need: need - first.count, queryTerms: queryTerms, queryWords: queryWords, tier: false)
+            let rest = try ranked(fts, kept: kept, excluding: Set(first.map(\.rowid)), index: index,
+                                  need: need - first.count, scorer: scorer, tier: false)
             return (first + rest).map { ($0.rowid, $0.explanation) }
         }
-        return try topScored(fts, kept: kept, excluding: [], index: index, need: need, queryTerms: queryTerms,
-                             queryWords: queryWords, tier: false).map { ($0.rowid, $0.explanation) }
+        return try ranked(fts, kept: kept, excluding: [], index: index, need: need, scorer: scorer, tier: false)
+            .map { ($0.rowid, $0.explanation) }
     }
 
     private struct Scored {
@@ -80,36 +78,60 @@ extension SearchEngine {
         }
     }
 
-    /// The best `need` rows of an FTS5 expression by final score, exactly.
-    private func topScored(_ expression: String, kept: Set<Int>, excluding: Set<Int64>, index: FacetIndex, need: Int,
-                           queryTerms: [String], queryWords: Set<String>, tier: Bool) throws -> [Scored] {
+    /// The first `need` rows of an expression: the best `rerankedPool` by bm25 reordered by
+    /// their final score, then the following ones by bm25.
+    private func ranked(_ expression: String, kept: Set<Int>, excluding: Set<Int64>, index: FacetIndex, need: Int,
+                        scorer: BoostScorer, tier: Bool) throws -> [Scored] {
         let statement = try db.prepare("""
-            SELECT rowid, bm25(resources_fts, 10.0, 5.0, 2.0, 1.0) FROM resources_fts
-            WHERE resources_fts MATCH ? ORDER BY rank
+            SELECT rowid, rank FROM resources_fts WHERE resources_fts MATCH ? ORDER BY rank
             """)
         try statement.bindAll([expression])
         let fetch = try db.prepare("SELECT title, description, coalesce(quality, -1), id FROM resources WHERE rowid = ?")
-        var best: [Scored] = []
-        while try statement.step() {
+        let poolSize = max(need, Self.rerankedPool)
+        var pool: [Scored] = []
+        var tail: [Scored] = []
+        while pool.count + tail.count < poolSize, try statement.step() {
             let rowid = statement.int64(0)
             guard !excluding.contains(rowid), let position = index.position(of: rowid), kept.contains(position) else { continue }
             let relevance = -statement.double(1)
-            if best.count >= need, relevance * Self.maximumMultiplier < best[need - 1].explanation.total { break }
             try fetch.bindAll([rowid])
             guard try fetch.step() else { continue }
-            let title = fetch.text(0) ?? ""
-            let description = fetch.text(1) ?? ""
-            let quality = fetch.double(2)
             let id = fetch.text(3) ?? ""
+            if pool.count < Self.rerankedPool {
+                let explanation = scorer.score(bm25: relevance, title: fetch.text(0) ?? "", description: fetch.text(1) ?? "",
+                                               quality: fetch.double(2), tier: tier)
+                pool.append(Scored(rowid: rowid, id: id, explanation: explanation))
+            } else {
+                tail.append(Scored(rowid: rowid, id: id, explanation: ScoreExplanation(
+                    bm25: relevance, exactTitleBoost: 0, phraseBoost: 0, titleWordsBoost: 0, qualityFactor: 1,
+                    total: relevance, rankedOnTitleAndKeywords: tier)))
+            }
             fetch.reset()
+        }
+        pool.sort { $0.before($1) }
+        return Array((pool + tail).prefix(need))
+    }
+
+    /// The boosts on top of bm25, for one query.
+    struct BoostScorer {
+        let queryTerms: [String]
+        let queryWords: Set<String>
+
+        init(query: ParsedQuery) {
+            queryTerms = SearchEngine.contentTerms(query.positiveWords.joined(separator: " "))
+            queryWords = Set(query.positiveWords.map { FrenchAnalyzer.fold($0) })
+        }
+
+        func score(bm25 relevance: Double, title: String, description: String, quality: Double, tier: Bool)
+            -> ScoreExplanation {
             // The title column holds every title (alternative ones too), one per line.
-            let titleLines = title.split(separator: "\n").map { Self.contentTerms(String($0)) }
+            let titleLines = title.split(separator: "\n").map { SearchEngine.contentTerms(String($0)) }
             let exact = !queryTerms.isEmpty && titleLines.contains(queryTerms) ? 1.0 : 0.0
             var phrase = 0.0
             if queryTerms.count > 1 {
-                if titleLines.contains(where: { Self.contains($0, queryTerms) }) {
+                if titleLines.contains(where: { SearchEngine.contains($0, queryTerms) }) {
                     phrase = 0.5
-                } else if Self.contains(Self.contentTerms(description), queryTerms) {
+                } else if SearchEngine.contains(SearchEngine.contentTerms(description), queryTerms) {
                     phrase = 0.25
                 }
             }
@@ -119,16 +141,10 @@ extension SearchEngine {
                 : Double(queryWords.filter(titleWords.contains).count) / Double(queryWords.count)
             let qualityFactor = quality < 0 ? 1.0 : 0.75 + 0.5 * min(max(quality, 0), 1)
             let total = relevance * (1 + exact + phrase + 0.3 * exactWords) * qualityFactor
-            let scored = Scored(rowid: rowid, id: id, explanation: ScoreExplanation(
-                bm25: relevance, exactTitleBoost: exact, phraseBoost: phrase, titleWordsBoost: 0.3 * exactWords,
-                qualityFactor: qualityFactor, total: total, rankedOnTitleAndKeywords: tier))
-            let insertAt = best.firstIndex { scored.before($0) } ?? best.count
-            if insertAt < need {
-                best.insert(scored, at: insertAt)
-                if best.count > need { best.removeLast() }
-            }
+            return ScoreExplanation(bm25: relevance, exactTitleBoost: exact, phraseBoost: phrase,
+                                    titleWordsBoost: 0.3 * exactWords, qualityFactor: qualityFactor, total: total,
+                                    rankedOnTitleAndKeywords: tier)
         }
-        return best
     }
 
     /// Stemmed terms of the words that are not stopwords: what boosts compare.

@@ -10,7 +10,7 @@ import RelaisText
 public final class SearchEngine {
     public static let dimensions: [String] = Facet.allCases.map(\.rawValue) + [Store.sourceDimension, Store.languageDimension]
     static let columns: [ParsedQuery.Field: String] = [.title: "title", .keywords: "keywords"]
-    /// Above this many matches, ranking first looks at title and keyword matches only.
+    /// Above this many matches, ranking puts title matches first (see `rankByRelevance`).
     public var largeMatchSet = 5_000
     /// At or below this many results, typo correction is tried.
     public var fewResults = 2

@@ -95,7 +95,7 @@ public struct ScoreExplanation: Sendable, Equatable {
     /// Quality prior from evaluations: 1 when there is none.
     public var qualityFactor: Double
     public var total: Double
-    /// The matching set was large: ranking looked at title and keyword matches first.
+    /// The matching set was large: ranking put title matches first.
     public var rankedOnTitleAndKeywords: Bool
 }
 
