@@ -56,7 +56,8 @@ extension SearchEngine {
         let kept = Set(outcome.positions)
         let hasField = query.groups.contains { $0.alternatives.contains { $0.field != nil } }
         let scorer = BoostScorer(query: query)
-        if outcome.total > largeMatchSet && !hasField {
+        // FTS5 scores every match of the text, filters or not: the tier depends on those.
+        if outcome.matched > largeMatchSet && !hasField {
             let first = try ranked("{title} : (\(fts))", kept: kept, excluding: [], index: index, need: need,
                                    scorer: scorer, tier: true)
             if first.count >= need { return first.map { ($0.rowid, $0.explanation) } }

@@ -199,6 +199,8 @@ public final class SearchEngine {
 
     struct Outcome {
         var total: Int
+        /// Matches of the text before filters: what FTS5 has to score.
+        var matched: Int = 0
         /// Matching rows (positions in the facet index) after filters.
         var positions: [Int]
         var counts: [Int]
@@ -221,7 +223,7 @@ public final class SearchEngine {
         let range: ClosedRange<Double>? = (request.minDuration != nil || request.maxDuration != nil)
             ? (request.minDuration ?? 0)...(request.maxDuration ?? .greatestFiniteMagnitude) : nil
         let (kept, counts) = index.filterAndCount(positions: positions, selected: selection, durationRange: range)
-        return Outcome(total: kept.count, positions: kept, counts: counts, fts: fts)
+        return Outcome(total: kept.count, matched: positions.count, positions: kept, counts: counts, fts: fts)
     }
 
     private func matchPositions(_ fts: String, index: FacetIndex) throws -> [Int] {
