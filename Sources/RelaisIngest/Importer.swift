@@ -62,7 +62,21 @@ public struct ImportReport: Codable, Sendable {
     public var recordsPerSecond: Double = 0
     public var rejections: [Rejection] = []
     public var skipped: [Skipped] = []
+    /// The first `maximumDetailedWarnings` warnings in full; the rest are counted in
+    /// `warningValues` only, so a batch of millions of records keeps its memory flat.
     public var warnings: [Warning] = []
+    public var warningsNotDetailed = 0
+    /// Every warning, counted by field and value ("types « portfolio »": 12).
+    public var warningValues: [WarningValue] = []
+
+    public struct WarningValue: Codable, Sendable {
+        public var kind: String
+        public var field: String
+        public var value: String
+        public var count: Int
+    }
+
+    public static let maximumDetailedWarnings = 1_000
 
     public var hasRejections: Bool { !rejections.isEmpty }
 }
@@ -89,6 +103,14 @@ public final class Importer {
     public var maxSheetBytes = 2 << 20
     public var actor = "import"
 
+    private struct WarningKey: Hashable {
+        var kind: String
+        var field: String
+        var value: String
+    }
+
+    private var warningIndex: [WarningKey: Int] = [:]
+
     public init(store: Store, vocabularies: Vocabularies) {
         self.store = store
         self.vocabularies = vocabularies
@@ -97,6 +119,7 @@ public final class Importer {
     public func run(paths: [String], progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
         let started = ContinuousClock.now
         var report = ImportReport(dryRun: dryRun, paths: paths)
+        warningIndex = [:]
         let files = try Self.collectFiles(paths)
         if !dryRun {
             report.batch = try store.beginBatch(arguments: paths.joined(separator: " "))
@@ -154,6 +177,7 @@ public final class Importer {
         var counts: [String: ImportCounts] = [:]
         var rejections: [ImportReport.Rejection] = []
         var warnings: [ImportReport.Warning] = []
+        var fileWarningValues: [WarningKey: Int] = [:]
         let batch = report.batch
         var seen = 0
         do {
@@ -178,6 +202,9 @@ public final class Importer {
                         }
                         counts[format, default: .init()].warnings += record.warnings.count
                         for warning in record.warnings {
+                            fileWarningValues[WarningKey(kind: warning.kind.rawValue, field: warning.field,
+                                                         value: warning.value), default: 0] += 1
+                            guard warnings.count < ImportReport.maximumDetailedWarnings else { continue }
                             warnings.append(.init(file: entry.display, record: record.recordIndex, line: record.line,
                                                   identifier: record.resource.sourceIdentifier, kind: warning.kind.rawValue,
                                                   field: warning.field, value: warning.value, message: warning.message))
@@ -221,7 +248,17 @@ public final class Importer {
             done += count.records
         }
         report.rejections.append(contentsOf: rejections)
-        report.warnings.append(contentsOf: warnings)
+        for (key, count) in fileWarningValues.sorted(by: { ($0.key.field, $0.key.value) < ($1.key.field, $1.key.value) }) {
+            if let index = warningIndex[key] {
+                report.warningValues[index].count += count
+            } else if warningIndex.count < 100_000 {
+                warningIndex[key] = report.warningValues.count
+                report.warningValues.append(.init(kind: key.kind, field: key.field, value: key.value, count: count))
+            }
+        }
+        let room = max(0, ImportReport.maximumDetailedWarnings - report.warnings.count)
+        report.warnings.append(contentsOf: warnings.prefix(room))
+        report.warningsNotDetailed += fileWarningValues.values.reduce(0, +) - min(room, warnings.count)
         return done
     }
 

@@ -113,12 +113,15 @@ enum Summary {
             Swift.print("  REFUSÉ  \(place) : \(rejection.reason)")
         }
         if report.rejections.count > 50 { Swift.print("  ... et \(report.rejections.count - 50) autres refus (voir --report)") }
-        if !report.warnings.isEmpty {
-            var unmapped: [String: Int] = [:]
-            for warning in report.warnings { unmapped["\(warning.field) « \(warning.value) »", default: 0] += 1 }
-            Swift.print("Avertissements : \(report.warnings.count) (valeurs non reconnues, conservées telles quelles) :")
-            for (value, count) in unmapped.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }).prefix(15) {
-                Swift.print("  \(count) × \(value)")
+        if report.totals.warnings > 0 {
+            Swift.print("Avertissements : \(report.totals.warnings) (valeurs non reconnues, conservées telles quelles) :")
+            let values = report.warningValues.sorted { ($1.count, $0.field, $0.value) < ($0.count, $1.field, $1.value) }
+            for value in values.prefix(15) {
+                Swift.print("  \(value.count) × \(value.field) « \(value.value) »")
+            }
+            if report.warningsNotDetailed > 0 {
+                Swift.print("  (détail des \(ImportReport.maximumDetailedWarnings) premiers dans le rapport JSON, "
+                            + "\(report.warningsNotDetailed) autres comptés par valeur)")
             }
         }
     }

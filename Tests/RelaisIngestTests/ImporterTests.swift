@@ -128,3 +128,23 @@ import RelaisStore
         #expect(warning.file.hasSuffix("src/a.xml"))
     }
 }
+
+@Suite struct ImportReportMemoryTests {
+    @Test func warningsBeyondTheCapAreCountedNotKept() throws {
+        let folder = TempFolder()
+        let records = (1...1_200).map { index in
+            ImporterTests.lom("\(index)", title: "Titre \(index)").replacingOccurrences(of: "</general>", with: """
+                </general><educational><learningResourceType><source>LOMv1.0</source><value>portfolio</value></learningResourceType></educational>
+                """)
+        }
+        folder.write("src/a.xml", ImporterTests.collection(records))
+        let store = try Store(path: ":memory:")
+        let report = try Importer(store: store, vocabularies: TestVocabularies.make()).run(paths: [folder.url.path])
+        #expect(report.totals.warnings == 1_200)
+        #expect(report.warnings.count == ImportReport.maximumDetailedWarnings)
+        #expect(report.warningsNotDetailed == 200)
+        #expect(report.warningValues.count == 1)
+        #expect(report.warningValues.first?.count == 1_200)
+        #expect(report.warningValues.first?.value == "portfolio")
+    }
+}
