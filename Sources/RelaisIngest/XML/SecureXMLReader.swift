@@ -192,19 +192,16 @@ final class SecureXMLReader {
 
     /// Advances to the next node; false at the end of the document.
     func read() throws -> Bool {
-        let rc = xmlTextReaderRead(reader)
-        if rc < 0 { throw failure() }
-        if rc == 0 {
-            if errors.takeUnretainedValue().message != nil { throw failure() }
-            return false
-        }
-        try checkNode()
-        return true
+        try advanced(xmlTextReaderRead(reader))
     }
 
     /// Skips the current node's subtree; false at the end of the document.
     func skip() throws -> Bool {
-        let rc = xmlTextReaderNext(reader)
+        try advanced(xmlTextReaderNext(reader))
+    }
+
+    /// libxml2 says 1 (a node), 0 (the end, or an error it reported without failing) or -1.
+    private func advanced(_ rc: Int32) throws -> Bool {
         if rc < 0 { throw failure() }
         if rc == 0 {
             if errors.takeUnretainedValue().message != nil { throw failure() }
