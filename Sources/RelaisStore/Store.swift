@@ -89,7 +89,9 @@ public final class Store {
         if path != ":memory:" {
             try db.execute("PRAGMA journal_mode = WAL")
         }
-        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000")
+        // mmap: reads of large rows (records and originals overflow their page) map the file
+        // instead of copying every page through read().
+        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA mmap_size = 1073741824")
         try db.prepareForRelais()
         try Migrations.migrate(db)
         switch try analyzerVersion() {

@@ -87,7 +87,9 @@ extension SearchEngine {
             SELECT rowid, rank FROM resources_fts WHERE resources_fts MATCH ? ORDER BY rank
             """)
         try statement.bindAll([expression])
-        let fetch = try db.prepare("SELECT title, description, coalesce(quality, -1), id FROM resources WHERE rowid = ?")
+        // Only the leading columns: quality (added last, after the large record columns) comes
+        // from the facet index, so no overflow page is read here.
+        let fetch = try db.prepare("SELECT title, description, id FROM resources WHERE rowid = ?")
         let poolSize = max(need, Self.rerankedPool)
         var pool: [Scored] = []
         var tail: [Scored] = []
@@ -97,10 +99,10 @@ extension SearchEngine {
             let relevance = -statement.double(1)
             try fetch.bindAll([rowid])
             guard try fetch.step() else { continue }
-            let id = fetch.text(3) ?? ""
+            let id = fetch.text(2) ?? ""
             if pool.count < Self.rerankedPool {
                 let explanation = scorer.score(bm25: relevance, title: fetch.text(0) ?? "", description: fetch.text(1) ?? "",
-                                               quality: fetch.double(2), tier: tier)
+                                               quality: index.qualities[position], tier: tier)
                 pool.append(Scored(rowid: rowid, id: id, explanation: explanation))
             } else {
                 tail.append(Scored(rowid: rowid, id: id, explanation: ScoreExplanation(
