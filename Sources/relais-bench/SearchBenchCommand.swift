@@ -113,6 +113,7 @@ struct SearchBenchCommand: ParsableCommand {
         } else {
             print("  (dbstat not available in this SQLite: no per-table sizes)")
         }
+        fflush(nil)
 
         // 2. The plain FTS5 floor, in a side database.
         var plain: PlainFTS?
@@ -129,11 +130,13 @@ struct SearchBenchCommand: ParsableCommand {
             measured[index].classify(frequencies: frequencies, records: records)
         }
         Self.describeMix(measured, frequencies: frequencies, records: records)
+        fflush(nil)
 
         let engine = SearchEngine(store: store, vocabularies: vocabularies)
         var clock = ContinuousClock.now
         _ = try engine.search(SearchRequest(query: "", filters: ["niveaux": ["P5"]], size: 20))
         print(String(format: "first search (loads the facet index): %.1f ms", (ContinuousClock.now - clock).milliseconds))
+        fflush(nil)
 
         if let profileQuery {
             try profile(profileQuery, engine: engine, plain: plain)
@@ -146,6 +149,7 @@ struct SearchBenchCommand: ParsableCommand {
         clock = ContinuousClock.now
         for query in warmupQueries { _ = try engine.search(query.request) }
         print(String(format: "warm-up: %d queries in %.2f s", warmupQueries.count, (ContinuousClock.now - clock).seconds))
+        fflush(nil)
 
         if let only, only != "all" {
             measured = measured.filter { $0.categories.contains(only) }
@@ -155,10 +159,16 @@ struct SearchBenchCommand: ParsableCommand {
         var results: [Measured] = []
         results.reserveCapacity(measured.count)
         let started = ContinuousClock.now
+        var lastProgress = started
         for query in measured {
             let t0 = ContinuousClock.now
             let response = try engine.search(query.request)
             let elapsed = (ContinuousClock.now - t0).milliseconds
+            if t0 - lastProgress > .seconds(60) {
+                lastProgress = t0
+                print(String(format: "  %d / %d queries · %.0f s", results.count, measured.count, (t0 - started).seconds))
+                fflush(nil)
+            }
             results.append(Measured(query: query, milliseconds: elapsed, total: response.total,
                                     corrected: !response.corrections.isEmpty, relaxed: !response.droppedWords.isEmpty,
                                     plainMilliseconds: nil, plainRows: 0))
@@ -166,6 +176,7 @@ struct SearchBenchCommand: ParsableCommand {
         let engineWall = (ContinuousClock.now - started).seconds
         print(String(format: "engine: %d queries in %.2f s (load average %@ before, %@ after)", results.count, engineWall,
                      loadBefore, ImportBenchCommand.loadAverage()))
+        fflush(nil)
 
         var plainWall: Double?
         if let plain {
@@ -250,7 +261,8 @@ struct SearchBenchCommand: ParsableCommand {
     }
 
     /// File size after a truncating checkpoint; per-object sizes from dbstat when it exists
-    /// (one aggregate row per object: no full scan of the whole file per object).
+    /// (constrained by name: each object's pages only). Not `aggregate = 1`: SQLite 3.40 sums
+    /// its pgsize in 32 bits (the 7.9 GB `resources` table of 1M records reads negative).
     static func measureSizes(_ db: Database, path: String) throws -> Sizes {
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         let file = ImportBenchCommand.databaseBytes(path)
@@ -260,7 +272,7 @@ struct SearchBenchCommand: ParsableCommand {
         var names: [String] = []
         let list = try db.prepare("SELECT name FROM sqlite_schema WHERE rootpage > 0 ORDER BY name")
         while try list.step() { names.append(list.text(0) ?? "") }
-        let size = try db.prepare("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ? AND aggregate = 1")
+        let size = try db.prepare("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?")
         var objects: [(name: String, bytes: Int)] = []
         for name in names {
             try size.bindAll([name])

@@ -4,17 +4,20 @@ import RelaisSQLite
 import RelaisSearch
 import RelaisText
 
-/// `relais-bench search --profile-query Q --breakdown`: times, for one query, the SQL and the
-/// Swift work `SearchEngine` does, piece by piece, with the engine's own statements and
-/// formulas restated here from public APIs (RelaisSearch keeps them internal). Each figure is
-/// the median of `repeat` runs. A diagnostic: the engine itself is what the benchmark times.
+/// `relais-bench search --profile-query Q --breakdown`: times, for one query, the statements
+/// and the Swift work `SearchEngine.search` is made of, piece by piece, restated here from
+/// public APIs (RelaisSearch keeps them internal), as of commit 545ce41 ("candidate rows read
+/// without their overflow pages"): every match for the facets; the ranking statement over the
+/// title tier when more than 5,000 rows match; boosts on the best 50; the page (20 records
+/// decoded, 20 snippets). Each figure is the median of a few runs. What the engine adds
+/// beyond these (facet filtering and counting in Swift) is the difference with its own time.
+/// A diagnostic that follows the engine by hand: check it against Ranking.swift when that changes.
 struct SearchBreakdown {
     let db: Database
     let text: String
     let repeatCount: Int
-    /// SearchEngine.largeMatchSet and maximumMultiplier, as of this writing.
     static let largeMatchSet = 5_000
-    static let maximumMultiplier = (1 + 1.0 + 0.5 + 0.3) * 1.25
+    static let rerankedPool = 50
     static let need = 20
 
     func run() throws {
@@ -28,7 +31,7 @@ struct SearchBreakdown {
         let words = parsed.positiveWords
         let queryTerms = Self.contentTerms(words.joined(separator: " "))
         let queryWords = Set(words.map { FrenchAnalyzer.fold($0) })
-        print("breakdown of « \(text) »: FTS5 \(fts)")
+        print("breakdown of « \(text) » (FTS5 \(fts)), median of \(max(1, repeatCount)) runs:")
 
         func median(_ body: () throws -> Void) rethrows -> Double {
             var times: [Double] = []
@@ -40,109 +43,63 @@ struct SearchBreakdown {
             return times.sorted()[times.count / 2]
         }
         func line(_ label: String, _ ms: Double, _ note: String = "") {
-            print("  " + label.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", ms)
+            print("  " + label.padding(toLength: 70, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", ms)
                   + (note.isEmpty ? "" : "  " + note))
         }
+        func count(_ expression: String) throws -> Int {
+            let statement = try db.prepare("SELECT count(*) FROM resources_fts WHERE resources_fts MATCH ?")
+            try statement.bindAll([expression])
+            return try statement.step() ? statement.int(0) : 0
+        }
 
-        // 1. Every match (the engine's matchPositions: the facet counts' input).
+        // 1. Every match: the input of facet filtering and counting (matchPositions).
         let all = try db.prepare("SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?")
-        var matches = 0
+        var matched = 0
         let tAll = try median {
             try all.bindAll([fts])
-            matches = 0
-            while try all.step() { matches += 1 }
+            matched = 0
+            while try all.step() { matched += 1 }
         }
-        line("match: SELECT rowid ... MATCH (every match, for facets)", tAll, "\(matches) rows")
+        line("every match: SELECT rowid ... MATCH", tAll, "\(matched) rows")
 
-        // 2. Ranking statements over every match.
-        let tiered = matches > Self.largeMatchSet
-        let rankExpression = tiered ? "{title keywords} : (\(fts))" : fts
-        let ranked = try db.prepare("""
-            SELECT rowid, bm25(resources_fts, 10.0, 5.0, 2.0, 1.0) FROM resources_fts
-            WHERE resources_fts MATCH ? ORDER BY rank
-            """)
-        var stream: [(rowid: Int64, relevance: Double)] = []
-        let tRank = try median {
-            try ranked.bindAll([rankExpression])
-            stream.removeAll(keepingCapacity: true)
-            while try ranked.step() { stream.append((ranked.int64(0), -ranked.double(1))) }
-        }
-        line("rank: ORDER BY rank (default bm25), every row" + (tiered ? " of tier 1 {title keywords}" : ""), tRank, "\(stream.count) rows")
-        let weighted = try db.prepare("""
-            SELECT rowid, bm25(resources_fts, 10.0, 5.0, 2.0, 1.0) AS score FROM resources_fts
-            WHERE resources_fts MATCH ? ORDER BY score LIMIT 20
-            """)
-        let tWeighted = try median {
-            try weighted.bindAll([rankExpression])
-            while try weighted.step() {}
-        }
-        line("rank: ORDER BY bm25(10,5,2,1) LIMIT 20 (weighted, same rows)", tWeighted)
-
-        // 3. What the engine does per ranked row: fetch, then analyze title (and description).
-        let fetch = try db.prepare("SELECT title, description, coalesce(quality, -1), id FROM resources WHERE rowid = ?")
-        struct Row { var title: String; var description: String; var quality: Double; var id: String }
-        func load(_ rowid: Int64) throws -> Row? {
-            try fetch.bindAll([rowid])
-            guard try fetch.step() else { return nil }
-            let row = Row(title: fetch.text(0) ?? "", description: fetch.text(1) ?? "", quality: fetch.double(2), id: fetch.text(3) ?? "")
-            fetch.reset()
-            return row
-        }
-        let tFetch = try median { for item in stream { _ = try load(item.rowid) } }
-        line("per row: SELECT title, description, quality, id BY rowid (all rows)", tFetch,
-             String(format: "%.1f µs/row", 1000 * tFetch / Double(max(stream.count, 1))))
-        var rows: [Int64: Row] = [:]
-        for item in stream { rows[item.rowid] = try load(item.rowid) }
-        func total(_ relevance: Double, _ row: Row) -> Double {
-            let titleLines = row.title.split(separator: "\n").map { Self.contentTerms(String($0)) }
-            let exact = !queryTerms.isEmpty && titleLines.contains(queryTerms) ? 1.0 : 0.0
-            var phrase = 0.0
-            if queryTerms.count > 1 {
-                if titleLines.contains(where: { Self.contains($0, queryTerms) }) {
-                    phrase = 0.5
-                } else if Self.contains(Self.contentTerms(row.description), queryTerms) {
-                    phrase = 0.25
-                }
+        // 2. The ranking statement: FTS5 computes rank (weighted bm25) for every row of the
+        // expression and sorts them before the first row comes out.
+        let tiered = matched > Self.largeMatchSet
+        var expressions = [tiered ? "{title} : (\(fts))" : fts]
+        if tiered, try count(expressions[0]) < Self.need { expressions.append(fts) }
+        let ranked = try db.prepare("SELECT rowid, rank FROM resources_fts WHERE resources_fts MATCH ? ORDER BY rank")
+        var best: [(rowid: Int64, relevance: Double)] = []
+        for (index, expression) in expressions.enumerated() {
+            let rows = try count(expression)
+            let tRank = try median {
+                try ranked.bindAll([expression])
+                best.removeAll(keepingCapacity: true)
+                while best.count < Self.rerankedPool, try ranked.step() { best.append((ranked.int64(0), -ranked.double(1))) }
             }
-            let titleWords = Set(FrenchAnalyzer.words(row.title).map { FrenchAnalyzer.fold($0.normalized) })
-            let exactWords = queryWords.isEmpty ? 0 : Double(queryWords.filter(titleWords.contains).count) / Double(queryWords.count)
-            let qualityFactor = row.quality < 0 ? 1.0 : 0.75 + 0.5 * min(max(row.quality, 0), 1)
-            return relevance * (1 + exact + phrase + 0.3 * exactWords) * qualityFactor
+            line("rank: ORDER BY rank, first \(Self.rerankedPool) rows" + (tiered ? (index == 0 ? " of the {title} tier" : " of tier 2") : ""),
+                 tRank, "\(rows) rows scored")
         }
-        let tAnalysis = try median { for item in stream { if let row = rows[item.rowid] { _ = total(item.relevance, row) } } }
-        line("per row: boosts (title/description re-analyzed), all rows", tAnalysis,
-             String(format: "%.1f µs/row", 1000 * tAnalysis / Double(max(stream.count, 1))))
 
-        // 4. The engine's early exit, replayed on the default-rank stream; and exactness.
-        func topK(_ items: [(rowid: Int64, relevance: Double)], earlyExit: Bool) -> (top: [(Int64, Double, String)], examined: Int) {
-            var best: [(Int64, Double, String)] = []
-            var examined = 0
-            for item in items {
-                if earlyExit, best.count >= Self.need, item.relevance * Self.maximumMultiplier < best[Self.need - 1].1 { break }
-                examined += 1
-                guard let row = rows[item.rowid] else { continue }
-                let score = total(item.relevance, row)
-                let at = best.firstIndex { (score, $0.2) > ($0.1, row.id) } ?? best.count
-                if at < Self.need {
-                    best.insert((item.rowid, score, row.id), at: at)
-                    if best.count > Self.need { best.removeLast() }
+        // 3. Boosts on the best 50: fetch title and description, analyze them.
+        let fetch = try db.prepare("SELECT title, description, id FROM resources WHERE rowid = ?")
+        let tBoost = try median {
+            for item in best {
+                try fetch.bindAll([item.rowid])
+                guard try fetch.step() else { continue }
+                let title = fetch.text(0) ?? "", description = fetch.text(1) ?? ""
+                fetch.reset()
+                let titleLines = title.split(separator: "\n").map { Self.contentTerms(String($0)) }
+                _ = titleLines.contains(queryTerms)
+                if queryTerms.count > 1, !titleLines.contains(where: { Self.contains($0, queryTerms) }) {
+                    _ = Self.contains(Self.contentTerms(description), queryTerms)
                 }
+                _ = Set(FrenchAnalyzer.words(title).map { FrenchAnalyzer.fold($0.normalized) }).intersection(queryWords)
             }
-            return (best, examined)
         }
-        let engineOrder = topK(stream, earlyExit: true)
-        let exhaustive = topK(stream, earlyExit: false)
-        let weightedStream = stream.sorted { $0.relevance > $1.relevance }
-        let weightedOrder = topK(weightedStream, earlyExit: true)
-        let differing = zip(engineOrder.top, exhaustive.top).filter { $0.0.0 != $0.1.0 }.count
-            + abs(engineOrder.top.count - exhaustive.top.count)
-        print("  early exit on the default-rank stream: \(engineOrder.examined) of \(stream.count) rows examined;"
-              + " top 20 differs from the exhaustive top 20 at \(differing) position(s)")
-        print("  early exit if the stream were ordered by the weighted bm25: \(weightedOrder.examined) rows examined;"
-              + " differs at \(zip(weightedOrder.top, exhaustive.top).filter { $0.0.0 != $0.1.0 }.count) position(s)")
+        line("boosts: \(best.count) rows fetched (title, description) and analyzed", tBoost)
 
-        // 5. The page: 20 records decoded, 20 snippets.
-        let page = exhaustive.top.map(\.0)
+        // 4. The page: 20 records decoded, 20 snippets.
+        let page = best.prefix(Self.need).map(\.rowid)
         let record = try db.prepare("SELECT record FROM resources WHERE rowid = ?")
         let decoder = JSONDecoder()
         let tLoad = try median {
@@ -166,10 +123,6 @@ struct SearchBreakdown {
             }
         }
         line("page: \(page.count) x snippet() (MATCH ... AND rowid = ?)", tSnippet)
-        let tPrepare = try median {
-            for _ in 0..<10 { _ = try db.prepare("SELECT record FROM resources WHERE rowid = ?") }
-        }
-        line("prepare: one short statement (the engine prepares ~47 per page)", tPrepare / 10)
     }
 
     static func contentTerms(_ text: String) -> [String] {
