@@ -87,9 +87,10 @@ struct SearchBenchCommand: ParsableCommand {
         let work = manager.temporaryDirectory.appendingPathComponent("relais-sbench-\(getpid())")
         try manager.createDirectory(at: work, withIntermediateDirectories: true)
         let databasePath = db ?? work.appendingPathComponent("search-\(records).sqlite").path
-        let removeWork = db == nil && !keep
+        // The work folder holds the corpus, and the database only without --db.
+        let keepWork = db == nil && keep
         defer {
-            if removeWork { try? manager.removeItem(at: work) } else { try? manager.removeItem(at: work.appendingPathComponent("corpus")) }
+            if keepWork { try? manager.removeItem(at: work.appendingPathComponent("corpus")) } else { try? manager.removeItem(at: work) }
         }
         let vocabularyFolder = try prepareVocabularies(vocabularies, empty: false, work: work)
         let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: vocabularyFolder))
