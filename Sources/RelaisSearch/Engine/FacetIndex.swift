@@ -12,6 +12,8 @@ final class FacetIndex {
 
     let dimensions: [String]
     private(set) var codes: [Code] = []
+    /// `codes[c].dimension` for each code c, packed.
+    private var codeDimensions: [UInt8] = []
     private var codeByKey: [Code: UInt16] = [:]
     /// rowid -> position in `rows`, -1 when the rowid is not a published resource.
     private var slot: [Int32] = []
@@ -22,6 +24,8 @@ final class FacetIndex {
     /// Browse order keys: quality (-1 when not evaluated) and date as yyyymmdd (0 when unknown).
     private(set) var qualities: [Double] = []
     private(set) var dates: [Int32] = []
+    /// French label of each code, filled by the engine as facets show them.
+    var labels: [String?] = []
 
     init(dimensions: [String], db: Database) throws {
         self.dimensions = dimensions
@@ -57,6 +61,7 @@ final class FacetIndex {
             rowCodes.append(contentsOf: codesOfRow)
             offsets.append(Int32(rowCodes.count))
         }
+        labels = [String?](repeating: nil, count: codes.count)
     }
 
     /// "2021-09-01T..." -> 20210901, "2004" -> 20040000.
@@ -80,6 +85,7 @@ final class FacetIndex {
         if let existing = codeByKey[key] { return existing }
         let new = UInt16(codes.count)
         codes.append(key)
+        codeDimensions.append(UInt8(key.dimension))
         codeByKey[key] = new
         return new
     }
@@ -99,44 +105,58 @@ final class FacetIndex {
 
     /// Filters `positions` and counts facets in one pass. A row failing exactly one dimension
     /// still counts for that dimension: each dimension's counts ignore its own selection.
+    ///
+    /// Every code belongs to one dimension, so the selection becomes one bit per code (its
+    /// dimension's bit when the code is selected): a row's codes OR-ed together say which
+    /// active dimensions it satisfies, without a `Set` lookup per code.
     func filterAndCount(positions: [Int], selected: [Set<UInt16>?], durationRange: ClosedRange<Double>?)
         -> (kept: [Int], counts: [Int]) {
+        precondition(dimensions.count <= 32, "one bit per dimension")
         var counts = [Int](repeating: 0, count: codes.count)
         var kept: [Int] = []
         kept.reserveCapacity(positions.count)
-        let dimensionCount = dimensions.count
-        let active = selected.enumerated().compactMap { $1 == nil ? nil : $0 }
-        for position in positions {
-            let start = Int(offsets[position])
-            let end = Int(offsets[position + 1])
-            var failed = -1
-            var failures = 0
-            if let durationRange, !durationRange.contains(durations[position]) {
-                failures = 2 // outside the duration range: counts for nothing
-            }
-            if failures < 2 {
-                for dimension in active {
-                    let wanted = selected[dimension]!
-                    var hit = false
-                    for index in start..<end where wanted.contains(rowCodes[index]) {
-                        hit = true
-                        break
-                    }
-                    if !hit {
-                        failures += 1
-                        failed = dimension
-                        if failures > 1 { break }
+        var active: UInt32 = 0
+        var wantedBit = [UInt32](repeating: 0, count: codes.count)
+        for (dimension, wanted) in selected.enumerated() {
+            guard let wanted else { continue }
+            active |= 1 << UInt32(dimension)
+            for code in wanted where Int(code) < codes.count { wantedBit[Int(code)] = 1 << UInt32(dimension) }
+        }
+        let filtered = active != 0 || durationRange != nil
+        offsets.withUnsafeBufferPointer { offsets in
+        rowCodes.withUnsafeBufferPointer { rowCodes in
+        codeDimensions.withUnsafeBufferPointer { codeDimensions in
+        wantedBit.withUnsafeBufferPointer { wantedBit in
+        durations.withUnsafeBufferPointer { durations in
+        counts.withUnsafeMutableBufferPointer { counts in
+            for position in positions {
+                let start = Int(offsets[position])
+                let end = Int(offsets[position + 1])
+                if !filtered {
+                    kept.append(position)
+                    for index in start..<end { counts[Int(rowCodes[index])] += 1 }
+                    continue
+                }
+                // Outside the duration range: counts for nothing.
+                if let durationRange, !durationRange.contains(durations[position]) { continue }
+                var satisfied: UInt32 = 0
+                for index in start..<end { satisfied |= wantedBit[Int(rowCodes[index])] }
+                let missing = active & ~satisfied
+                if missing == 0 {
+                    kept.append(position)
+                    for index in start..<end { counts[Int(rowCodes[index])] += 1 }
+                } else if missing & (missing - 1) == 0 {
+                    let failed = UInt8(missing.trailingZeroBitCount)
+                    for index in start..<end where codeDimensions[Int(rowCodes[index])] == failed {
+                        counts[Int(rowCodes[index])] += 1
                     }
                 }
             }
-            if failures == 0 {
-                kept.append(position)
-                for index in start..<end { counts[Int(rowCodes[index])] += 1 }
-            } else if failures == 1 && failed >= 0 && failed < dimensionCount {
-                for index in start..<end where codes[Int(rowCodes[index])].dimension == failed {
-                    counts[Int(rowCodes[index])] += 1
-                }
-            }
+        }
+        }
+        }
+        }
+        }
         }
         return (kept, counts)
     }

@@ -53,7 +53,10 @@ extension SearchEngine {
     /// so the first tier is far cheaper, and it holds the best-scoring rows anyway.
     private func rankByRelevance(_ fts: String, query: ParsedQuery, outcome: Outcome, index: FacetIndex,
                                  need: Int, explain: Bool) throws -> [(rowid: Int64, explanation: ScoreExplanation?)] {
-        let kept = Set(outcome.positions)
+        // Which facet-index positions survived the filters: a bitmap, not a `Set` of tens of
+        // thousands of positions hashed on every search.
+        var kept = [Bool](repeating: false, count: index.count)
+        for position in outcome.positions { kept[position] = true }
         let hasField = query.groups.contains { $0.alternatives.contains { $0.field != nil } }
         let scorer = BoostScorer(query: query)
         // FTS5 scores every match of the text, filters or not: the tier depends on those.
@@ -81,21 +84,23 @@ extension SearchEngine {
 
     /// The first `need` rows of an expression: the best `rerankedPool` by bm25 reordered by
     /// their final score, then the following ones by bm25.
-    private func ranked(_ expression: String, kept: Set<Int>, excluding: Set<Int64>, index: FacetIndex, need: Int,
+    private func ranked(_ expression: String, kept: [Bool], excluding: Set<Int64>, index: FacetIndex, need: Int,
                         scorer: BoostScorer, tier: Bool) throws -> [Scored] {
-        let statement = try db.prepare("""
+        let statement = try self.statement("""
             SELECT rowid, rank FROM resources_fts WHERE resources_fts MATCH ? ORDER BY rank
             """)
+        defer { statement.reset() }
         try statement.bindAll([expression])
         // Only the leading columns: quality (added last, after the large record columns) comes
         // from the facet index, so no overflow page is read here.
-        let fetch = try db.prepare("SELECT title, description, id FROM resources WHERE rowid = ?")
+        let fetch = try self.statement("SELECT title, description, id FROM resources WHERE rowid = ?")
+        defer { fetch.reset() }
         let poolSize = max(need, Self.rerankedPool)
         var pool: [Scored] = []
         var tail: [Scored] = []
         while pool.count + tail.count < poolSize, try statement.step() {
             let rowid = statement.int64(0)
-            guard !excluding.contains(rowid), let position = index.position(of: rowid), kept.contains(position) else { continue }
+            guard !excluding.contains(rowid), let position = index.position(of: rowid), kept[position] else { continue }
             let relevance = -statement.double(1)
             try fetch.bindAll([rowid])
             guard try fetch.step() else { continue }
@@ -184,7 +189,8 @@ extension SearchEngine {
     }
 
     private func titleOrder(_ rowids: [Int64], need: Int) throws -> [Int64] {
-        let fetch = try db.prepare("SELECT title FROM resources WHERE rowid = ?")
+        let fetch = try statement("SELECT title FROM resources WHERE rowid = ?")
+        defer { fetch.reset() }
         var titled: [(String, Int64)] = []
         for rowid in rowids {
             try fetch.bindAll([rowid])
@@ -195,12 +201,11 @@ extension SearchEngine {
     }
 
     func loadResource(_ rowid: Int64) throws -> Resource {
-        let statement = try db.prepare("SELECT record FROM resources WHERE rowid = ?")
+        let statement = try self.statement("SELECT record FROM resources WHERE rowid = ?")
+        defer { statement.reset() }
         try statement.bindAll([rowid])
-        guard try statement.step(), let json = statement.text(0) else {
-            throw StoreError(reason: "ressource \(rowid) introuvable")
-        }
-        return try JSONDecoder().decode(Resource.self, from: Data(json.utf8))
+        guard try statement.step() else { throw StoreError(reason: "ressource \(rowid) introuvable") }
+        return try decoder.decode(Resource.self, from: Data(statement.blob(0)))
     }
 
     // MARK: Snippets and segments
@@ -211,11 +216,12 @@ extension SearchEngine {
     /// The passage of the description or the body (sections, transcripts) with the most
     /// matches; the title and keywords are shown apart anyway.
     private func snippet(_ fts: String, rowid: Int64) throws -> Snippet? {
-        let statement = try db.prepare("""
+        let statement = try self.statement("""
             SELECT snippet(resources_fts, 2, char(2), char(3), '…', 24),
                    snippet(resources_fts, 3, char(2), char(3), '…', 24)
             FROM resources_fts WHERE resources_fts MATCH ? AND rowid = ?
             """)
+        defer { statement.reset() }
         try statement.bindAll([fts, rowid])
         guard try statement.step() else { return nil }
         let description = statement.text(0).map(Self.parseMarked)

@@ -21,17 +21,40 @@ public final class SearchEngine {
     private var facetIndexVersion: Int64 = -1
     var lexicon: Lexicon?
     private var lexiconVersion: Int64 = -1
+    /// Prepared once per engine: a search runs some forty small statements (a record and a
+    /// snippet per hit, the candidate rows), and preparing them each time cost more than running
+    /// them. Every user resets its statement when done, so none keeps a read transaction open.
+    private var statements: [String: Statement] = [:]
+    let decoder = JSONDecoder()
 
     public init(store: Store, vocabularies: Vocabularies) {
         self.store = store
         self.vocabularies = vocabularies
     }
 
+    deinit {
+        statements.removeAll() // finalized before the connection can go
+    }
+
+    /// The engine's prepared statement for `sql`: bind with `bindAll` (which resets it), and
+    /// `reset()` it when done.
+    func statement(_ sql: String) throws -> Statement {
+        if let prepared = statements[sql] { return prepared }
+        let prepared = try db.prepare(sql)
+        statements[sql] = prepared
+        return prepared
+    }
+
     var db: Database { store.db }
 
     /// Changes whenever this or another connection wrote: caches follow it.
     private func dataVersion() throws -> Int64 {
-        (try db.scalarInt("PRAGMA data_version") ?? 0) &* 1_000_003 &+ Int64(db.totalChanges)
+        let version = try statement("PRAGMA data_version")
+        let changes = try statement("SELECT total_changes()")
+        defer { version.reset(); changes.reset() }
+        let dataVersion = try version.step() ? version.int64(0) : 0
+        let totalChanges = try changes.step() ? changes.int64(0) : 0
+        return dataVersion &* 1_000_003 &+ totalChanges
     }
 
     func facets() throws -> FacetIndex {
@@ -227,7 +250,8 @@ public final class SearchEngine {
     }
 
     private func matchPositions(_ fts: String, index: FacetIndex) throws -> [Int] {
-        let statement = try db.prepare("SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?")
+        let statement = try self.statement("SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?")
+        defer { statement.reset() }
         try statement.bindAll([fts])
         var positions: [Int] = []
         while try statement.step() {
@@ -297,7 +321,7 @@ public final class SearchEngine {
         for (code, key) in index.codes.enumerated() where counts[code] > 0 {
             let dimension = index.dimensions[key.dimension]
             let selected = request.filters[dimension]?.contains(key.term) ?? false
-            result[dimension, default: []].append(FacetCount(term: key.term, label: label(key.term, dimension),
+            result[dimension, default: []].append(FacetCount(term: key.term, label: label(code: code, index: index),
                                                              count: counts[code], selected: selected))
         }
         // A selected value keeps its chip even when nothing matches it any more.
@@ -314,6 +338,15 @@ public final class SearchEngine {
 
     static let languageNames = ["fr": "Français", "nl": "Néerlandais", "en": "Anglais", "de": "Allemand",
                                 "it": "Italien", "es": "Espagnol", "la": "Latin", "grc": "Grec ancien", "wa": "Wallon"]
+
+    /// `label(_:_:)` of a facet index code, looked up once per index.
+    func label(code: Int, index: FacetIndex) -> String {
+        if let known = index.labels[code] { return known }
+        let key = index.codes[code]
+        let found = label(key.term, index.dimensions[key.dimension])
+        index.labels[code] = found
+        return found
+    }
 
     func label(_ term: String, _ dimension: String) -> String {
         if let facet = Facet(rawValue: dimension) { return vocabularies.label(of: term, in: facet) ?? term }
