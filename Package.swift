@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "RelaisText", swiftSettings: swiftSettings),
         .target(name: "RelaisSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "RelaisStore", dependencies: ["RelaisCore", "RelaisSQLite", "RelaisText"], swiftSettings: swiftSettings),
+        .target(name: "RelaisExport", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
         .target(
             name: "RelaisSearch",
             dependencies: ["RelaisCore", "RelaisText", "RelaisStore"],
@@ -42,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "relais",
             dependencies: [
-                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch",
+                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch", "RelaisExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -57,6 +58,7 @@ let package = Package(
         ),
 
         .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisExportTests", dependencies: ["RelaisExport", "RelaisIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisTextTests",
             dependencies: ["RelaisText"],
