@@ -35,7 +35,7 @@ TIMEOUT = 15
 failures = []
 passed = 0
 # Adresses que le test demande exprès en erreur : leur 404 dans la console est attendu.
-EXPECTED_ERRORS = ["rINEXISTANT0000000000"]
+EXPECTED_ERRORS = ["rINEXISTANT0000000000", "q=foo%3Abar"]
 
 
 def check(name, condition, detail=""):
@@ -87,7 +87,7 @@ def idle(driver):
     return wait(driver, lambda d: d.execute_script(
         "const r = document.getElementById('results-region');"
         "return r && r.getAttribute('aria-busy') === 'false' &&"
-        " (document.querySelector('#results > li') || document.querySelector('#messages .alert'));"), "fin de la recherche")
+        " (document.querySelector('#results > li, #empty > *') || document.querySelector('#messages .alert'));"), "fin de la recherche")
 
 
 def total(driver):
@@ -193,6 +193,8 @@ def desktop(driver):
         check("une pastille de filtre apparaît", len(chips) == 1, chips[0].text.replace("\n", " ") if chips else "")
         checked = driver.find_elements(By.CSS_SELECTOR, f"#facets input[name='{param}']:checked")
         check("la case reste cochée après la recherche", len(checked) == 1)
+        active = driver.switch_to.active_element
+        check("le focus clavier reste sur la case cochée", active.get_attribute("name") == param and active.get_attribute("value") == term)
         screenshot(driver, "desktop-filtre")
         if chips:
             chips[0].click()
@@ -397,8 +399,16 @@ def desktop(driver):
     # Aucun résultat : des conseils
     driver.get(BASE + "/?q=" + urllib.parse.quote("zzqxw kkvvj"))
     idle(driver)
-    empty = driver.find_elements(By.CSS_SELECTOR, "#results .empty")
+    empty = driver.find_elements(By.CSS_SELECTOR, "#empty .empty")
     check("aucun résultat : des conseils s'affichent", empty and "pistes" in empty[0].text, empty[0].text.split("\n")[0] if empty else "")
+
+    # Requête refusée par l'API : le « detail » du problème est montré en français
+    driver.get(BASE + "/?q=" + urllib.parse.quote("foo:bar"))
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#messages .alert"), "erreur de requête")
+    alert = driver.find_elements(By.CSS_SELECTOR, "#messages .alert")
+    check("requête invalide : le détail de l'erreur s'affiche", bool(alert) and "foo" in alert[0].text and "titre:" in alert[0].text,
+          alert[0].text.replace("\n", " ")[:140] if alert else "")
+    screenshot(driver, "desktop-erreur")
 
     # Autocomplétion
     driver.get(BASE + "/")

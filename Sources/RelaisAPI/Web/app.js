@@ -429,7 +429,10 @@
 
   function renderSearchError(error, state) {
     clear($('results'));
+    clear($('empty'));
     clear($('messages'));
+    renderChips(state);
+    clear($('facets')).appendChild(h('p', { class: 'facet-empty' }, 'Filtres indisponibles tant que la recherche n\'aboutit pas.'));
     $('pagination').hidden = true;
     $('summary').textContent = '';
     $('summary').dataset.total = '';
@@ -643,9 +646,10 @@
   function renderResults(data, state) {
     const list = $('results');
     clear(list);
+    clear($('empty'));
     const hits = Array.isArray(data.hits) ? data.hits : [];
     if (!hits.length) {
-      list.appendChild(h('li', null, emptyState(data, state)));
+      $('empty').appendChild(emptyState(data, state));
       return;
     }
     const start = ((data.page || state.page) - 1) * (data.size || state.size);
