@@ -120,7 +120,6 @@ def search(driver, text):
     box.clear()
     box.send_keys(text)
     box.send_keys(Keys.ENTER)
-    wanted = urllib.parse.quote_plus(text.strip())
     wait(driver, lambda d: "q=" in d.current_url and params(d).get("q", [""])[0] == text.strip(), "URL de la recherche")
     idle(driver)
 

@@ -360,6 +360,7 @@
   // ------------------------------------------------------------------ vue « recherche »
 
   function showSearch(opts) {
+    $('skip-results').hidden = false;
     $('resource-view').hidden = true;
     clear($('resource-view'));
     $('search-view').hidden = false;
@@ -438,7 +439,7 @@
     $('summary').dataset.total = '';
     const retry = h('button', { type: 'button', class: 'button', onclick: () => runSearch({}) }, 'Réessayer');
     $('messages').appendChild(h('div', { class: 'alert', role: 'alert' },
-      h('strong', null, error.title && error.status !== 0 ? 'La recherche n\'a pas abouti : ' + error.title.toLowerCase() : 'La recherche n\'a pas abouti'),
+      h('strong', null, error.status === 503 ? 'Le catalogue est en cours de préparation' : 'La recherche n\'a pas abouti'),
       h('p', null, error.message || 'Erreur inconnue.'),
       error.status === 400 && filterCount(state) + (state.q ? 1 : 0) > 0
         ? h('p', null, h('a', { href: '/', 'data-nav': true }, 'Recommencer une nouvelle recherche'))
@@ -786,6 +787,7 @@
   // ------------------------------------------------------------------ vue « ressource »
 
   async function showResource(id, opts) {
+    $('skip-results').hidden = true;
     $('search-view').hidden = true;
     const view = $('resource-view');
     view.hidden = false;
@@ -1185,6 +1187,14 @@
 
   function init() {
     document.addEventListener('click', onDocumentClick);
+    // « Aller aux résultats » : le titre des résultats prend le focus (il a tabindex=-1).
+    $('skip-results').addEventListener('click', (event) => {
+      if ($('search-view').hidden) return;
+      event.preventDefault();
+      const title = $('results-title');
+      title.focus({ preventScroll: true });
+      title.scrollIntoView({ block: 'start' });
+    });
     window.addEventListener('popstate', () => route({ focus: 'none', syncInput: true }));
 
     const form = $('search-form');
