@@ -15,6 +15,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The HTTP server; its configuration-file support is not used, so that trait is off.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        // Already in the graph through Hummingbird; named so that our imports of them are declared.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -40,11 +46,25 @@ let package = Package(
             dependencies: ["RelaisCore", "RelaisStore", "CLibXML2", "CCMark"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RelaisAPI",
+            dependencies: [
+                "RelaisCore", "RelaisStore", "RelaisSearch", "RelaisIngest", "RelaisExport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Web"), .copy("openapi.json")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "relais",
             dependencies: [
-                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch", "RelaisExport",
+                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch", "RelaisAPI", "RelaisExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -57,6 +77,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "RelaisAPITests",
+            dependencies: [
+                "RelaisAPI", "RelaisStore", "RelaisIngest",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RelaisExportTests", dependencies: ["RelaisExport", "RelaisIngest"], swiftSettings: swiftSettings),
         .testTarget(

@@ -12,6 +12,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     }
 
     public var isConstraintViolation: Bool { code & 0xff == SQLITE_CONSTRAINT }
+    /// The statement stopped because `Database.interrupt()` was called (a deadline passed).
+    public var isInterrupted: Bool { code & 0xff == SQLITE_INTERRUPT }
 }
 
 /// One SQLite connection. Not thread-safe: owned by one actor or one thread at a time.
@@ -89,6 +91,10 @@ public final class Database {
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Makes the statement running on this connection stop with SQLITE_INTERRUPT. The one
+    /// call that is safe from another thread: it is how a request deadline stops a query.
+    public func interrupt() { sqlite3_interrupt(handle) }
     /// True outside any explicit transaction.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

@@ -1,0 +1,295 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RelaisCore
+import RelaisExport
+import RelaisSearch
+import RelaisStore
+
+/// The routes: each translates HTTP to a call into RelaisSearch / RelaisStore and back.
+enum Routes {
+    static func router(_ state: ServerState) -> (Router<RelaisRequestContext>, RouteTable) {
+        let router = Router(context: RelaisRequestContext.self, options: [.autoGenerateHeadEndpoints])
+        router.add(middleware: AccessLogMiddleware(logger: state.logger))
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
+                                              allowMethods: [.get, .head, .post, .options],
+                                              exposedHeaders: ["ETag", "X-Request-Id", "Retry-After"], maxAge: .seconds(3600)))
+        let handlers = Handlers(state: state)
+        typealias Handler = @Sendable (Request, RelaisRequestContext) async throws -> Response
+        var routes: [(method: HTTPRequest.Method, path: String, documented: Bool, handler: Handler)] = []
+        func get(_ path: String, documented: Bool = true, _ handler: @escaping Handler) {
+            routes.append((.get, path, documented, handler))
+        }
+        get("/", documented: false, handlers.page)
+        get("/ressource/{id}", documented: false, handlers.page)
+        get("/static/{file}", documented: false, handlers.asset)
+        get("/healthz", handlers.health)
+        get("/readyz", handlers.ready)
+        get("/openapi.json", handlers.openAPI)
+        get("/api/v1/search", handlers.search)
+        routes.append((.post, "/api/v1/search", true, handlers.searchPost))
+        get("/api/v1/suggest", handlers.suggest)
+        get("/api/v1/resources/{id}", handlers.resource)
+        get("/api/v1/resources/{id}/lom", handlers.lom)
+        get("/api/v1/vocabularies", handlers.vocabularies)
+        get("/api/v1/vocabularies/{name}", handlers.vocabulary)
+
+        var table = RouteTable()
+        for route in routes { table.add(route.method, route.path, documented: route.documented) }
+        // Hummingbird wraps a route in the middleware added before it: all of them come first.
+        router.add(middleware: ProblemMiddleware(routes: table, logger: state.logger))
+        router.add(middleware: RequestLimitsMiddleware())
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rate: state.configuration.rateLimit)))
+        for route in routes { router.on(RouterPath(route.path), method: route.method, use: route.handler) }
+        return (router, table)
+    }
+}
+
+struct Handlers: Sendable {
+    let state: ServerState
+
+    // MARK: Plumbing
+
+    static let json = "application/json; charset=utf-8"
+
+    func jsonData(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(value)
+    }
+
+    func encode(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let data = try jsonData(value)
+        var fields = headers
+        fields[.contentType] = Self.json
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// 406 unless the client accepts `mediaType` (or anything). Problems are always sendable.
+    func negotiate(_ request: Request, _ mediaType: String) throws(Problem) {
+        guard let accept = request.headers[.accept], !accept.isEmpty else { return }
+        let (type, _) = mediaType.split(separator: "/").map(String.init).pair
+        let ranges = accept.split(separator: ",").map {
+            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        }
+        let accepted = ranges.contains { range in
+            range == "*/*" || range == mediaType || range == "\(type)/*"
+                || (mediaType == "application/json" && range == "application/problem+json")
+        }
+        guard accepted else {
+            throw Problem(.notAcceptable, slug: "format-non-disponible", title: "Format non disponible",
+                          detail: "cette adresse ne produit que \(mediaType) (en-tête Accept : \(accept.prefix(100)))",
+                          parameter: "Accept")
+        }
+    }
+
+    func parameters(_ request: Request, allowed: Set<String>) throws(Problem) -> QueryParameters {
+        try QueryParameters(query: request.uri.query, allowed: allowed)
+    }
+
+    func resourceID(_ context: RelaisRequestContext) throws(Problem) -> ResourceID {
+        let raw = context.parameters.get("id") ?? ""
+        // Ids are "r" + 20 base32 characters; anything else cannot exist.
+        guard raw.utf8.count <= 64, raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw Problem.notFound("identifiant de ressource invalide : « \(raw.prefix(64)) »")
+        }
+        return ResourceID(rawValue: raw)
+    }
+
+    // MARK: Pages
+
+    @Sendable func page(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "text/html")
+        _ = try parameters(request, allowed: SearchParameters.allowed)
+        return state.assets.response(for: "index.html", request: request)
+    }
+
+    @Sendable func asset(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        let name = context.parameters.get("file") ?? ""
+        guard state.assets.contains(name) else { throw Problem.notFound("fichier inconnu : \(name.prefix(100))") }
+        return state.assets.response(for: name, request: request)
+    }
+
+    @Sendable func openAPI(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        return state.assets.response(for: "openapi.json", request: request)
+    }
+
+    // MARK: Health
+
+    @Sendable func health(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try encode(HealthPayload(status: "ok", resources: nil, detail: nil))
+    }
+
+    @Sendable func ready(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        switch state.readiness.current {
+        case .ready:
+            let count = try await state.pool.run { reader in try reader.store.counts().published }
+            return try encode(HealthPayload(status: "pret", resources: count, detail: nil))
+        case .importing(let step):
+            return try encode(HealthPayload(status: "preparation", resources: nil, detail: step),
+                              status: .serviceUnavailable, headers: [.retryAfter: "2"])
+        case .failed(let reason):
+            return try encode(HealthPayload(status: "echec", resources: nil, detail: reason), status: .serviceUnavailable)
+        }
+    }
+
+    // MARK: Search
+
+    @Sendable func search(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        let parameters = try parameters(request, allowed: SearchParameters.allowed)
+        return try await runSearch(SearchParameters.request(parameters))
+    }
+
+    /// The same search with its parameters in a JSON body: for queries too long for a URL.
+    @Sendable func searchPost(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw Problem(.unsupportedMediaType, slug: "format-de-corps-non-pris-en-charge", title: "Format de corps non pris en charge",
+                          detail: "le corps doit être en application/json (reçu : \(mediaType ?? "aucun Content-Type"))",
+                          parameter: "Content-Type")
+        }
+        let body = try await request.body.collect(upTo: Limits.bodyBytes)
+        let fields: [String: BodyValue]
+        do {
+            fields = try JSONDecoder().decode([String: BodyValue].self, from: Data(buffer: body))
+        } catch {
+            throw Problem.badParameter("body", "un objet JSON est attendu, dont les valeurs sont des chaînes, des nombres, des booléens ou des listes de chaînes")
+        }
+        var pairs: [(name: String, value: String)] = []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            guard SearchParameters.allowed.contains(name) else {
+                throw Problem.badParameter(name, "paramètre inconnu « \(name.prefix(40)) » ; paramètres acceptés : "
+                                           + SearchParameters.allowed.sorted().joined(separator: ", "))
+            }
+            pairs += value.strings.map { (name, $0) }
+        }
+        return try await runSearch(SearchParameters.request(QueryParameters(pairs: pairs)))
+    }
+
+    func runSearch(_ searchRequest: SearchRequest) async throws -> Response {
+        try state.readiness.require()
+        let response = try await state.pool.run { reader in try reader.engine.search(searchRequest) }
+        return try encode(state.labeller.search(response, request: searchRequest))
+    }
+
+    @Sendable func suggest(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        let parameters = try parameters(request, allowed: ["q", "size"])
+        let prefix = try parameters.single("q") ?? ""
+        let limit = try parameters.integer("size", default: 8, range: 1...20)
+        guard prefix.count <= 100 else { throw Problem.badParameter("q", "préfixe trop long (100 caractères au plus)") }
+        try state.readiness.require()
+        let suggestions = prefix.trimmingCharacters(in: .whitespaces).isEmpty
+            ? [] : try await state.pool.run { reader in try reader.engine.suggest(prefix, limit: limit) }
+        return try encode(SuggestPayload(query: prefix, suggestions: suggestions))
+    }
+
+    // MARK: Resources
+
+    @Sendable func resource(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        _ = try parameters(request, allowed: [])
+        let id = try resourceID(context)
+        try state.readiness.require()
+        let labeller = state.labeller
+        let payload: ResourcePayload? = try await state.pool.run { reader in
+            guard let record = try reader.store.publishedRecord(id) else { return nil }
+            let related = try reader.engine.related(to: record.resource, limit: 5)
+                .map { RelatedPayload(id: $0.id.rawValue, title: $0.displayTitle) }
+            return labeller.resource(record.resource, provenance: record.provenance, related: related)
+        }
+        guard let payload else { throw Problem.notFound("aucune ressource publiée n'a l'identifiant « \(id.rawValue) »") }
+        return conditional(Array(try jsonData(payload)), contentType: Self.json, request: request)
+    }
+
+    @Sendable func lom(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/xml")
+        _ = try parameters(request, allowed: [])
+        let id = try resourceID(context)
+        try state.readiness.require()
+        let vocabularies = state.vocabularies
+        let xml: String? = try await state.pool.run { reader in
+            guard let record = try reader.store.publishedRecord(id) else { return nil }
+            return LOMExporter.xml(record.resource, vocabularies: vocabularies)
+        }
+        guard let xml else { throw Problem.notFound("aucune ressource publiée n'a l'identifiant « \(id.rawValue) »") }
+        return conditional(Array(xml.utf8), contentType: "application/xml; charset=utf-8", request: request)
+    }
+
+    /// ETag from the bytes sent; 304 when the client already has them.
+    func conditional(_ body: [UInt8], contentType: String, request: Request) -> Response {
+        let tag = "\"" + ContentHash.hex(body, salt: "etag").prefix(32) + "\""
+        if let match = request.headers[.ifNoneMatch] {
+            let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if tags.contains("*") || tags.contains(tag) || tags.contains("W/" + tag) {
+                return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag, .cacheControl: "no-cache"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    // MARK: Vocabularies
+
+    @Sendable func vocabularies(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        _ = try parameters(request, allowed: [])
+        let list = Facet.allCases.compactMap { facet in state.vocabularies.byDimension[facet] }
+            .map { VocabularySummaryPayload(name: $0.name, label: $0.label, count: $0.terms.count) }
+        return try encode(VocabularyListPayload(vocabularies: list))
+    }
+
+    @Sendable func vocabulary(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try negotiate(request, "application/json")
+        _ = try parameters(request, allowed: [])
+        let name = context.parameters.get("name") ?? ""
+        guard let facet = Facet(rawValue: name), let vocabulary = state.vocabularies.byDimension[facet] else {
+            throw Problem.notFound("vocabulaire inconnu « \(name.prefix(40)) » ; vocabulaires : "
+                                   + Facet.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return try encode(VocabularyPayload(
+            name: vocabulary.name, label: vocabulary.label, version: vocabulary.version,
+            terms: vocabulary.terms.map {
+                VocabularyTermPayload(id: $0.id, label: $0.label, altLabels: $0.altLabels ?? [], broader: $0.broader,
+                                      definition: $0.definition)
+            }))
+    }
+}
+
+private extension Array where Element == String {
+    var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
+}
+
+/// A value of the JSON search body: what a query parameter can hold.
+enum BodyValue: Decodable {
+    case scalar(String)
+    case list([String])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) {
+            self = .scalar(flag ? "true" : "false")
+        } else if let integer = try? container.decode(Int.self) {
+            self = .scalar(String(integer))
+        } else if let number = try? container.decode(Double.self) {
+            self = .scalar(String(number))
+        } else if let text = try? container.decode(String.self) {
+            self = .scalar(text)
+        } else {
+            self = .list(try container.decode([String].self))
+        }
+    }
+
+    var strings: [String] {
+        switch self {
+        case .scalar(let value): [value]
+        case .list(let values): values
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RelaisCore
+import RelaisIngest
+import RelaisSearch
+import RelaisStore
+import Synchronization
+
+/// How `relais serve` runs.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var databasePath = "Indexes/relais.sqlite"
+    public var vocabulariesPath = "Corpus/vocabularies"
+    /// Imported when the database holds no resource yet.
+    public var corpusPaths = ["Corpus/consortiums", "Corpus/sonuma", "Corpus/amenagements"]
+    /// Reader connections (searches running at once).
+    public var readers = 4
+    /// A search or read that runs longer is interrupted (503).
+    public var deadline: Duration = .seconds(5)
+    /// Requests per second per client address (0: no limit).
+    public var rateLimit: Double = 50
+    /// Idle connections close after this long (slow or silent clients).
+    public var idleTimeout: Duration = .seconds(30)
+
+    public init() {}
+}
+
+/// Whether the server can answer searches yet: it imports the corpus first on a new database.
+final class Readiness: Sendable {
+    enum State: Sendable { case importing(String), ready, failed(String) }
+    private let state = Mutex<State>(.importing("ouverture de la base"))
+
+    var current: State { state.withLock { $0 } }
+    func set(_ value: State) { state.withLock { $0 = value } }
+
+    /// Throws a 503 until the server is ready.
+    func require() throws(Problem) {
+        switch current {
+        case .ready: return
+        case .importing(let step):
+            var problem = Problem(.serviceUnavailable, slug: "pas-encore-pret", title: "Service en préparation",
+                                  detail: "import du corpus en cours (\(step)) ; réessayez dans quelques secondes")
+            problem.headers[.retryAfter] = "2"
+            throw problem
+        case .failed(let reason):
+            throw Problem(.serviceUnavailable, slug: "indisponible", title: "Service indisponible",
+                          detail: "le démarrage a échoué : \(reason)")
+        }
+    }
+}
+
+/// Everything the routes need, shared by all requests.
+struct ServerState: Sendable {
+    let configuration: ServerConfiguration
+    let pool: ReaderPool
+    let vocabularies: Vocabularies
+    let labeller: Labeller
+    let readiness: Readiness
+    let assets: Assets
+    let logger: Logger
+}
+
+public enum RelaisServer {
+    /// The application, ready to run. On an empty database it imports the corpus in the
+    /// background, answering `/readyz` with 503 until it is done.
+    public static func application(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+        let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
+        // The writer opens first: it creates and migrates the database the readers then open.
+        let writer = try Store(path: configuration.databasePath)
+        let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
+                                  size: configuration.readers, deadline: configuration.deadline)
+        let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
+                                labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
+                                assets: try Assets.load(), logger: logger)
+        let (router, _) = Routes.router(state)
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(
+                idleTimeout: .nanoseconds(configuration.idleTimeout.components.seconds * 1_000_000_000),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: Limits.headerBytes, maxHeaderListSize: Limits.headerBytes,
+                                                maxHeaderFieldCount: 100))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Relais"),
+            onServerRunning: { channel in
+                // Tests and scripts read the port from this line when they asked for port 0.
+                logger.notice("à l'écoute sur http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)/")
+            },
+            logger: logger
+        )
+        let writerBox = WriterBox(store: writer)
+        Thread.detachNewThread {
+            prepare(writerBox, state: state)
+        }
+        return app
+    }
+
+    /// The router alone, for tests: the database must already hold what the test needs.
+    static func testRouter(_ configuration: ServerConfiguration, logger: Logger) async throws -> (Router<RelaisRequestContext>, RouteTable) {
+        let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
+        _ = try Store(path: configuration.databasePath)
+        let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
+                                  size: configuration.readers, deadline: configuration.deadline)
+        let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
+                                labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
+                                assets: try Assets.load(), logger: logger)
+        state.readiness.set(.ready)
+        return Routes.router(state)
+    }
+
+    /// Imports the corpus into an empty database, then warms every reader.
+    private static func prepare(_ writer: WriterBox, state: ServerState) {
+        let logger = state.logger
+        do {
+            let counts = try writer.store.counts()
+            if counts.published == 0 {
+                let paths = state.configuration.corpusPaths.filter { FileManager.default.fileExists(atPath: $0) }
+                logger.info("base vide : import du corpus (\(paths.joined(separator: ", ")))")
+                let importer = Importer(store: writer.store, vocabularies: state.vocabularies)
+                var lastFile = ""
+                let report = try importer.run(paths: paths) { progress in
+                    guard progress.currentFile != lastFile, !progress.currentFile.isEmpty else { return }
+                    lastFile = progress.currentFile
+                    state.readiness.set(.importing("fichier \(progress.filesDone + 1)/\(progress.filesTotal)"))
+                    logger.info("import [\(progress.filesDone + 1)/\(progress.filesTotal)] \(progress.currentFile) · \(progress.recordsDone) notices")
+                }
+                logger.info("import terminé : \(report.totals.created) créées, \(report.totals.rejected) refusées, \(report.totals.warnings) avertissements, \(report.filesRejected) fichiers refusés")
+            } else {
+                logger.info("base ouverte : \(counts.published) ressources publiées")
+            }
+            state.readiness.set(.importing("chargement des index"))
+            let semaphore = DispatchSemaphore(value: 0)
+            let failure = Mutex<String?>(nil)
+            Task {
+                do {
+                    try await state.pool.forEach { reader in _ = try reader.engine.search(SearchRequest(size: 1)) }
+                } catch {
+                    failure.withLock { $0 = String(describing: error) }
+                }
+                semaphore.signal()
+            }
+            semaphore.wait()
+            if let reason = failure.withLock({ $0 }) {
+                state.readiness.set(.failed(reason))
+                logger.error("démarrage impossible : \(reason)")
+            } else {
+                state.readiness.set(.ready)
+                logger.info("prêt")
+            }
+        } catch {
+            state.readiness.set(.failed(String(describing: error)))
+            logger.error("démarrage impossible : \(error)")
+        }
+    }
+}
+
+/// The writer connection handed to the start-up thread, its only user.
+private final class WriterBox: @unchecked Sendable {
+    let store: Store
+    init(store: Store) { self.store = store }
+}

@@ -1,0 +1,104 @@
+import Dispatch
+import Foundation
+import RelaisCore
+import RelaisSQLite
+import RelaisSearch
+import RelaisStore
+import Synchronization
+
+/// A reader: its own SQLite connection and the search engine over it. Used by one job at a
+/// time, always on its own thread, so that blocking SQLite calls never run on an event loop.
+public final class Reader: @unchecked Sendable {
+    public let store: Store
+    public let engine: SearchEngine
+    public let vocabularies: Vocabularies
+    fileprivate let queue: DispatchQueue
+
+    init(path: String, vocabularies: Vocabularies, index: Int) throws {
+        store = try Store(path: path)
+        engine = SearchEngine(store: store, vocabularies: vocabularies)
+        self.vocabularies = vocabularies
+        queue = DispatchQueue(label: "relais.reader.\(index)")
+    }
+}
+
+/// The deadline of a request passed while it was running.
+public struct DeadlineExceeded: Error, Sendable {
+    public var seconds: Double
+}
+
+/// A fixed set of readers lent to one job at a time; jobs beyond that wait in line (FIFO).
+/// A job that outlives the deadline has its SQLite statement interrupted.
+public final class ReaderPool: Sendable {
+    private struct State {
+        var free: [Int]
+        var waiting: [CheckedContinuation<Int, Never>] = []
+    }
+
+    private let readers: [Reader]
+    private let state: Mutex<State>
+    public let deadline: Duration
+
+    public init(path: String, vocabularies: Vocabularies, size: Int, deadline: Duration) throws {
+        readers = try (0..<max(1, size)).map { try Reader(path: path, vocabularies: vocabularies, index: $0) }
+        state = Mutex(State(free: Array(readers.indices)))
+        self.deadline = deadline
+    }
+
+    public var size: Int { readers.count }
+
+    /// Runs `job` with a reader of its own, off the caller's thread.
+    public func run<T: Sendable>(_ job: @escaping @Sendable (Reader) throws -> T) async throws -> T {
+        let index = await acquire()
+        defer { release(index) }
+        let reader = readers[index]
+        let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
+        return try await withCheckedThrowingContinuation { continuation in
+            reader.queue.async {
+                let timer = DispatchWorkItem { reader.store.db.interrupt() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
+                defer { timer.cancel() }
+                do {
+                    continuation.resume(returning: try job(reader))
+                } catch let error as SQLiteError where error.isInterrupted {
+                    continuation.resume(throwing: DeadlineExceeded(seconds: seconds))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Every reader runs `job` once (warming caches before the server says it is ready).
+    public func forEach(_ job: @escaping @Sendable (Reader) throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in readers.indices {
+                group.addTask { try await self.run(job) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func acquire() async -> Int {
+        if let index = state.withLock({ $0.free.popLast() }) { return index }
+        return await withCheckedContinuation { continuation in
+            let index: Int? = state.withLock { state in
+                if let index = state.free.popLast() { return index }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let index { continuation.resume(returning: index) }
+        }
+    }
+
+    private func release(_ index: Int) {
+        let next: CheckedContinuation<Int, Never>? = state.withLock { state in
+            if state.waiting.isEmpty {
+                state.free.append(index)
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume(returning: index)
+    }
+}

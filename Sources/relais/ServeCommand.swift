@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RelaisAPI
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Sert l'API et la page de recherche (importe d'abord Corpus/ si la base est vide).",
+        discussion: "Arrêt propre sur SIGTERM ou SIGINT : les requêtes en cours se terminent."
+    )
+
+    @Option(name: .long, help: "Adresse d'écoute.") var host = "127.0.0.1"
+    @Option(name: .long, help: "Port d'écoute (0 : un port libre).") var port = 8080
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(name: .long, help: "Connexions de lecture (recherches simultanées).") var readers = 4
+    @Option(name: .customLong("rate-limit"), help: "Requêtes par seconde et par adresse (0 : sans limite).")
+    var rateLimit: Double = 50
+    @Option(name: .long, help: "Délai maximal d'une recherche, en secondes.") var deadline: Double = 5
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port : entre 0 et 65535") }
+        guard (1...64).contains(readers) else { throw ValidationError("--readers : entre 1 et 64") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit : 0 ou plus") }
+        guard deadline > 0, deadline <= 600 else { throw ValidationError("--deadline : entre 0 et 600 secondes") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level : \(logLevel) inconnu") }
+    }
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.databasePath = storeOptions.db
+        configuration.vocabulariesPath = storeOptions.vocabularies
+        configuration.readers = readers
+        configuration.rateLimit = rateLimit
+        configuration.deadline = .milliseconds(Int64(deadline * 1000))
+        var logger = Logger(label: "relais")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let app = try await RelaisServer.application(configuration, logger: logger)
+        try await app.runService()
+    }
+}

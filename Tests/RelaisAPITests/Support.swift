@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+@testable import RelaisAPI
+import RelaisCore
+import RelaisIngest
+import RelaisStore
+import Testing
+
+/// A database holding the whole corpus, built once for every test of this target, and the
+/// router over it.
+enum Fixture {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let corpus = root.appendingPathComponent("Corpus")
+    static let vocabularies = corpus.appendingPathComponent("vocabularies")
+
+    private static let database: Result<String, any Error> = Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relais-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("relais.sqlite").path
+        let store = try Store(path: path)
+        let importer = Importer(store: store, vocabularies: try Vocabularies.load(from: vocabularies))
+        let report = try importer.run(paths: ["consortiums", "sonuma", "amenagements"].map { corpus.appendingPathComponent($0).path })
+        guard report.totals.rejected == 0, report.totals.created > 90 else {
+            throw StoreError(reason: "import du corpus de test inattendu : \(report.totals)")
+        }
+        return path
+    }
+
+    static func databasePath() throws -> String { try database.get() }
+
+    static func configuration(rateLimit: Double = 0) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.databasePath = try databasePath()
+        configuration.vocabulariesPath = vocabularies.path
+        configuration.readers = 2
+        configuration.rateLimit = rateLimit
+        return configuration
+    }
+
+    static func application(rateLimit: Double = 0) async throws -> some ApplicationProtocol {
+        var logger = Logger(label: "relais-test")
+        logger.logLevel = .warning
+        let (router, _) = try await RelaisServer.testRouter(try configuration(rateLimit: rateLimit), logger: logger)
+        return Application(router: router, logger: logger)
+    }
+
+    static func routeTable() async throws -> RouteTable {
+        var logger = Logger(label: "relais-test")
+        logger.logLevel = .warning
+        return try await RelaisServer.testRouter(try configuration(), logger: logger).1
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    func json() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        return try #require(object as? [String: Any], "pas un objet JSON : \(text.prefix(300))")
+    }
+}
+
+/// The subset of JSON Schema our OpenAPI document uses (type, properties, required,
+/// additionalProperties: false, items, enum, oneOf, $ref, minimum/maximum), enough to say a
+/// response is exactly what the document describes.
+struct SchemaChecker: @unchecked Sendable {
+    let document: [String: Any]
+
+    init() throws {
+        let url = Fixture.root.appendingPathComponent("Sources/RelaisAPI/openapi.json")
+        document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    var paths: [String: [String: Any]] { (document["paths"] as? [String: [String: Any]]) ?? [:] }
+
+    func responseSchema(path: String, method: String, status: Int, contentType: String = "application/json") -> [String: Any]? {
+        let operation = paths[path]?[method] as? [String: Any]
+        let responses = operation?["responses"] as? [String: Any]
+        let response = responses?[String(status)] as? [String: Any]
+        let content = response?["content"] as? [String: Any]
+        return (content?[contentType] as? [String: Any])?["schema"] as? [String: Any]
+    }
+
+    /// Problems with `value` against `schema`, as JSON-pointer-like paths.
+    func problems(_ value: Any, _ schema: [String: Any], at path: String = "$") -> [String] {
+        if let reference = schema["$ref"] as? String {
+            let name = String(reference.split(separator: "/").last ?? "")
+            let components = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            guard let target = components?[name] as? [String: Any] else { return ["\(path): $ref inconnue \(reference)"] }
+            return problems(value, target, at: path)
+        }
+        if let choices = schema["oneOf"] as? [[String: Any]] {
+            let matching = choices.filter { problems(value, $0, at: path).isEmpty }
+            return matching.count == 1 ? [] : ["\(path): \(matching.count) schémas oneOf correspondent"]
+        }
+        if let allowed = schema["enum"] as? [Any] {
+            guard allowed.contains(where: { "\($0)" == "\(value)" }) else { return ["\(path): \(value) hors enum"] }
+        }
+        switch schema["type"] as? String {
+        case "object":
+            guard let object = value as? [String: Any] else { return ["\(path): objet attendu"] }
+            var found: [String] = []
+            let properties = schema["properties"] as? [String: [String: Any]] ?? [:]
+            for key in schema["required"] as? [String] ?? [] where object[key] == nil {
+                found.append("\(path).\(key): requis et absent")
+            }
+            for (key, member) in object {
+                if let property = properties[key] {
+                    found += problems(member, property, at: "\(path).\(key)")
+                } else if schema["additionalProperties"] as? Bool == false {
+                    found.append("\(path).\(key): non décrit par le document")
+                }
+            }
+            return found
+        case "array":
+            guard let array = value as? [Any] else { return ["\(path): liste attendue"] }
+            let items = schema["items"] as? [String: Any] ?? [:]
+            return array.enumerated().flatMap { problems($1, items, at: "\(path)[\($0)]") }
+        case "string":
+            return value is String ? [] : ["\(path): chaîne attendue"]
+        case "integer":
+            guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded() else {
+                return ["\(path): entier attendu"]
+            }
+            return bounds(number.doubleValue, schema, path)
+        case "number":
+            guard let number = value as? NSNumber else { return ["\(path): nombre attendu"] }
+            return bounds(number.doubleValue, schema, path)
+        case "boolean":
+            // Foundation on Linux hands back JSON booleans and 0/1 alike as NSNumber.
+            return value is Bool || value is NSNumber ? [] : ["\(path): booléen attendu"]
+        default:
+            return []
+        }
+    }
+
+    private func bounds(_ number: Double, _ schema: [String: Any], _ path: String) -> [String] {
+        if let minimum = schema["minimum"] as? Double, number < minimum { return ["\(path): \(number) < \(minimum)"] }
+        if let maximum = schema["maximum"] as? Double, number > maximum { return ["\(path): \(number) > \(maximum)"] }
+        return []
+    }
+}
