@@ -731,3 +731,47 @@ struct SearchEngineHostileQueryTests {
         #expect(error?.message.contains("1000") == true)
     }
 }
+
+// MARK: - Snippets cut in Swift, against FTS5's snippet()
+
+@Suite("Moteur : extraits identiques à ceux de FTS5")
+struct SnippetParityTests {
+    static let queries = [
+        "ecole", "volcans", "dyslexie consignes", "charbonnages", "l'ecole d'autrefois", "évaluation",
+        "\"tutti cadaveri\"", "fract*", "e-mail", "lecture OR écriture", "titre:volcan eruption",
+        "mathématiques -fractions", "peut-être", "histoire", "élèves", "lecture compréhension texte",
+        "activite", "\"école d'autrefois\"", "motcle:lecture consignes", "cal*", "eleves difficultes",
+        "sonuma", "guerre mondiale", "temps", "la", "jeu", "aménagements raisonnables", "p5 fractions",
+    ]
+
+    /// Every matching row of the corpus, both columns: the Swift snippet is FTS5's, byte for byte.
+    @Test(arguments: queries)
+    func swiftSnippetsAreFTS5Snippets(_ text: String) throws {
+        try CorpusIndex.shared().withEngine { engine in
+            let parsed = try ParsedQuery(parsing: text)
+                .removingWords { FrenchAnalyzer.tokens($0, forQuery: true).isEmpty }
+                .removingWords { FrenchAnalyzer.isStopword($0) }
+            guard let fts = parsed.fts5Expression(columns: SearchEngine.columns) else { return }
+            let matcher = SnippetMatcher(query: parsed)
+            let rows = try engine.db.prepare("""
+                SELECT rowid, description, body FROM resources
+                WHERE rowid IN (SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?)
+                """)
+            try rows.bindAll([fts])
+            var compared = 0
+            while try rows.step() {
+                let rowid = rows.int64(0)
+                let description = rows.text(1) ?? ""
+                let body = rows.text(2) ?? ""
+                let expected = try #require(try engine.sqlSnippets(fts, rowid: rowid))
+                #expect(matcher.marked(description) == expected.description,
+                        "description de \(rowid) pour « \(text) »")
+                #expect(matcher.marked(body) == expected.body, "corps de \(rowid) pour « \(text) »")
+                #expect(SearchEngine.snippet(matcher, description: description, body: body)
+                        == (try engine.sqlSnippet(fts, rowid: rowid)))
+                compared += 1
+            }
+            if text == "ecole" { #expect(compared > 0) }
+        }
+    }
+}

@@ -26,12 +26,13 @@ extension SearchEngine {
         }
         let page = ranked.dropFirst(offset).prefix(request.size)
         let queryTerms = Set(FrenchAnalyzer.tokens(query.positiveWords.joined(separator: " ")).map(\.term))
+        let matcher = outcome.fts == nil ? nil : SnippetMatcher(query: query)
         return try page.map { rowid, explanation in
-            let resource = try loadResource(rowid)
+            let (resource, description, body) = try loadResourceAndText(rowid)
             var hit = SearchHit(resource: resource, score: explanation?.total ?? 0, snippet: nil, segment: nil,
                                 explanation: request.explain ? explanation : nil)
-            if let fts = outcome.fts {
-                hit.snippet = try snippet(fts, rowid: rowid)
+            if let matcher {
+                hit.snippet = Self.snippet(matcher, description: description, body: body)
             }
             if hit.snippet == nil || hit.snippet!.highlights.isEmpty,
                let description = Resource.preferred(resource.descriptions)?.text {
@@ -200,6 +201,16 @@ extension SearchEngine {
         return titled.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.prefix(need).map(\.1)
     }
 
+    /// A hit's record with the indexed text of its description and body columns (snippets).
+    func loadResourceAndText(_ rowid: Int64) throws -> (Resource, description: String, body: String) {
+        let statement = try self.statement("SELECT record, description, body FROM resources WHERE rowid = ?")
+        defer { statement.reset() }
+        try statement.bindAll([rowid])
+        guard try statement.step() else { throw StoreError(reason: "ressource \(rowid) introuvable") }
+        let resource = try decoder.decode(Resource.self, from: Data(statement.blob(0)))
+        return (resource, statement.text(1) ?? "", statement.text(2) ?? "")
+    }
+
     func loadResource(_ rowid: Int64) throws -> Resource {
         let statement = try self.statement("SELECT record FROM resources WHERE rowid = ?")
         defer { statement.reset() }
@@ -214,8 +225,21 @@ extension SearchEngine {
     private static let close = "\u{3}"
 
     /// The passage of the description or the body (sections, transcripts) with the most
-    /// matches; the title and keywords are shown apart anyway.
-    private func snippet(_ fts: String, rowid: Int64) throws -> Snippet? {
+    /// matches; the title and keywords are shown apart anyway. What `sqlSnippet` returns, cut
+    /// in Swift from the text (see `SnippetMatcher`).
+    static func snippet(_ matcher: SnippetMatcher, description: String, body: String) -> Snippet? {
+        let description = Self.parseMarked(matcher.marked(description))
+        // An empty body has no match to show.
+        if !body.isEmpty {
+            let body = Self.parseMarked(matcher.marked(body))
+            if body.highlights.count > description.highlights.count { return body }
+        }
+        return description
+    }
+
+    /// FTS5's own snippets of the description and the body columns, marked with U+0002 / U+0003:
+    /// the reference `SnippetMatcher` follows (tests compare them).
+    func sqlSnippets(_ fts: String, rowid: Int64) throws -> (description: String?, body: String?)? {
         let statement = try self.statement("""
             SELECT snippet(resources_fts, 2, char(2), char(3), '…', 24),
                    snippet(resources_fts, 3, char(2), char(3), '…', 24)
@@ -224,8 +248,15 @@ extension SearchEngine {
         defer { statement.reset() }
         try statement.bindAll([fts, rowid])
         guard try statement.step() else { return nil }
-        let description = statement.text(0).map(Self.parseMarked)
-        let body = statement.text(1).map(Self.parseMarked)
+        return (statement.text(0), statement.text(1))
+    }
+
+    /// The snippet as FTS5 makes it (one MATCH per hit): the behaviour `snippet(_:description:body:)`
+    /// reproduces.
+    func sqlSnippet(_ fts: String, rowid: Int64) throws -> Snippet? {
+        guard let marked = try sqlSnippets(fts, rowid: rowid) else { return nil }
+        let description = marked.description.map(Self.parseMarked)
+        let body = marked.body.map(Self.parseMarked)
         if let body, body.highlights.count > (description?.highlights.count ?? 0) { return body }
         return description
     }
