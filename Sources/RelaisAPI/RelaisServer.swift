@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var rateLimit: Double = 50
     /// Idle connections close after this long (slow or silent clients).
     public var idleTimeout: Duration = .seconds(30)
+    /// Memory for encoded search and suggestion answers (0: no cache).
+    public var cacheBytes = 64 << 20
 
     public init() {}
 }
@@ -60,6 +62,7 @@ struct ServerState: Sendable {
     let labeller: Labeller
     let readiness: Readiness
     let assets: Assets
+    let cache: ResponseCache
     let logger: Logger
 }
 
@@ -74,7 +77,7 @@ public enum RelaisServer {
                                   size: configuration.readers, deadline: configuration.deadline)
         let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                                 labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
-                                assets: try Assets.load(), logger: logger)
+                                assets: try Assets.load(), cache: try cache(configuration), logger: logger)
         let (router, _) = Routes.router(state)
         let app = Application(
             router: router,
@@ -104,9 +107,15 @@ public enum RelaisServer {
                                   size: configuration.readers, deadline: configuration.deadline)
         let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                                 labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
-                                assets: try Assets.load(), logger: logger)
+                                assets: try Assets.load(), cache: try cache(configuration), logger: logger)
         state.readiness.set(.ready)
         return Routes.router(state)
+    }
+
+    private static func cache(_ configuration: ServerConfiguration) throws -> ResponseCache {
+        let cache = ResponseCache(capacityBytes: configuration.cacheBytes)
+        if cache.isEnabled { try cache.watch(databasePath: configuration.databasePath) }
+        return cache
     }
 
     /// Imports the corpus into an empty database, then warms every reader.

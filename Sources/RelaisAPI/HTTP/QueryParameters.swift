@@ -85,6 +85,14 @@ enum SearchParameters {
         filters.first { $0.dimension == dimension }?.parameter ?? dimension
     }
 
+    /// One string per distinct request: filters sorted, so that their order in the URL does not matter.
+    static func cacheKey(_ request: SearchRequest) -> String {
+        let filters = request.filters.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value.sorted().joined(separator: ",") }
+        return [request.query, filters.joined(separator: "&"), request.minDuration.map { "\($0)" } ?? "",
+                request.maxDuration.map { "\($0)" } ?? "", "\(request.page)", "\(request.size)", request.sort.rawValue,
+                request.explain ? "e" : ""].joined(separator: "\u{1}")
+    }
+
     static func request(_ parameters: QueryParameters) throws(Problem) -> SearchRequest {
         var request = SearchRequest()
         request.query = try parameters.single("q") ?? ""

@@ -174,9 +174,25 @@ struct Handlers: Sendable {
 
     func runSearch(_ searchRequest: SearchRequest) async throws -> Response {
         try state.readiness.require()
-        let response = try await state.pool.run { reader in try reader.engine.search(searchRequest) }
-        return try encode(state.labeller.search(response, request: searchRequest))
+        let labeller = state.labeller
+        return try await cached("s\u{1}" + SearchParameters.cacheKey(searchRequest)) {
+            let response = try await state.pool.run { reader in try reader.engine.search(searchRequest) }
+            return try jsonData(labeller.search(response, request: searchRequest))
+        }
     }
+
+    /// The answer from the cache, or computed, kept and sent; `X-Cache` says which.
+    func cached(_ key: String, _ compute: () async throws -> Data) async throws -> Response {
+        if let body = state.cache.lookup(key) {
+            return Response(status: .ok, headers: [.contentType: Self.json, Self.cacheHeader: "hit"], body: .init(byteBuffer: body))
+        }
+        let generation = state.cache.generation
+        let body = ByteBuffer(bytes: try await compute())
+        state.cache.store(key, body, generation: generation)
+        return Response(status: .ok, headers: [.contentType: Self.json, Self.cacheHeader: "miss"], body: .init(byteBuffer: body))
+    }
+
+    static let cacheHeader = HTTPField.Name("X-Cache")!
 
     @Sendable func suggest(_ request: Request, context: RelaisRequestContext) async throws -> Response {
         try negotiate(request, "application/json")
@@ -185,9 +201,11 @@ struct Handlers: Sendable {
         let limit = try parameters.integer("size", default: 8, range: 1...20)
         guard prefix.count <= 100 else { throw Problem.badParameter("q", "préfixe trop long (100 caractères au plus)") }
         try state.readiness.require()
-        let suggestions = prefix.trimmingCharacters(in: .whitespaces).isEmpty
-            ? [] : try await state.pool.run { reader in try reader.engine.suggest(prefix, limit: limit) }
-        return try encode(SuggestPayload(query: prefix, suggestions: suggestions))
+        return try await cached("a\u{1}\(limit)\u{1}" + prefix) {
+            let suggestions = prefix.trimmingCharacters(in: .whitespaces).isEmpty
+                ? [] : try await state.pool.run { reader in try reader.engine.suggest(prefix, limit: limit) }
+            return try jsonData(SuggestPayload(query: prefix, suggestions: suggestions))
+        }
     }
 
     // MARK: Resources
