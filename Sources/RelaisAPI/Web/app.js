@@ -446,6 +446,11 @@
         : retry));
     $('toolbar').hidden = true;
     $('live').textContent = 'Erreur : ' + (error.message || 'la recherche n\'a pas abouti.');
+    // Catalogue en préparation (import au démarrage) : nouvel essai automatique.
+    if (error.status === 503) {
+      const serial = app.requestSerial;
+      window.setTimeout(() => { if (serial === app.requestSerial && !$('search-view').hidden) runSearch({ focus: 'keep' }); }, 3000);
+    }
   }
 
   function renderFacets(facets, state) {
@@ -488,8 +493,9 @@
             h('span', { class: 'visually-hidden' }, value.count > 1 ? ' ressources' : ' ressource')));
         list.appendChild(h('li', { hidden: hiddenByDefault }, label));
       });
-      const group = h('fieldset', { class: 'facet', 'aria-labelledby': null },
+      const fieldset = h('fieldset', { class: 'facet' },
         h('legend', { id: legendId }, facet && facet.label ? frenchDimensionLabel(d, facet.label) : d.label), list);
+      const group = h('div', { class: 'facet-group' }, fieldset);
       const hiddenCount = values.filter((v, i) => i >= FACET_VISIBLE && !(selected.includes(v.term) || v.selected)).length;
       if (hiddenCount > 0 || expanded) {
         const more = h('button', {
@@ -1018,8 +1024,8 @@
     });
     article.appendChild(h('section', { 'aria-labelledby': 'permalink-title' },
       h('h2', { id: 'permalink-title' }, 'Permalien'),
-      h('div', { class: 'permalink-row' }, h('label', { for: 'permalink', class: 'visually-hidden' }, 'Adresse permanente de cette page'),
-        input, copy, h('a', { href: permalink, class: 'permalink', 'data-nav': true }, 'Lien permanent'))));
+      h('label', { for: 'permalink', class: 'permalink-label' }, 'Adresse permanente de cette page, à partager ou à mettre en favori :'),
+      h('div', { class: 'permalink-row' }, input, copy)));
 
     // Informations techniques
     const technical = h('dl', { class: 'metadata' });
