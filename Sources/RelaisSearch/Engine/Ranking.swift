@@ -59,7 +59,7 @@ extension SearchEngine {
         var kept = [Bool](repeating: false, count: index.count)
         for position in outcome.positions { kept[position] = true }
         let hasField = query.groups.contains { $0.alternatives.contains { $0.field != nil } }
-        let scorer = BoostScorer(query: query)
+        let scorer = BoostScorer(query: query, cache: termCache)
         // FTS5 scores every match of the text, filters or not: the tier depends on those.
         if outcome.matched > largeMatchSet && !hasField {
             let first = try ranked("{title} : (\(fts))", kept: kept, excluding: [], index: index, need: need,
@@ -125,27 +125,28 @@ extension SearchEngine {
     struct BoostScorer {
         let queryTerms: [String]
         let queryWords: Set<String>
+        let cache: TermCache
 
-        init(query: ParsedQuery) {
+        init(query: ParsedQuery, cache: TermCache = TermCache()) {
             queryTerms = SearchEngine.contentTerms(query.positiveWords.joined(separator: " "))
             queryWords = Set(query.positiveWords.map { FrenchAnalyzer.fold($0) })
+            self.cache = cache
         }
 
         func score(bm25 relevance: Double, title: String, description: String, quality: Double, tier: Bool)
             -> ScoreExplanation {
             // The title column holds every title (alternative ones too), one per line.
-            let titleLines = title.split(separator: "\n").map { SearchEngine.contentTerms(String($0)) }
+            let (titleLines, titleWords) = cache.titleAnalysis(title)
             let exact = !queryTerms.isEmpty && titleLines.contains(queryTerms) ? 1.0 : 0.0
             var phrase = 0.0
             if queryTerms.count > 1 {
                 if titleLines.contains(where: { SearchEngine.contains($0, queryTerms) }) {
                     phrase = 0.5
-                } else if SearchEngine.contains(SearchEngine.contentTerms(description), queryTerms) {
+                } else if SearchEngine.contains(cache.contentTerms(description), queryTerms) {
                     phrase = 0.25
                 }
             }
             // Words typed exactly as the title writes them: "grevisse" is Grevisse before grève.
-            let titleWords = Set(FrenchAnalyzer.words(title).map { FrenchAnalyzer.fold($0.normalized) })
             let exactWords = queryWords.isEmpty ? 0
                 : Double(queryWords.filter(titleWords.contains).count) / Double(queryWords.count)
             let qualityFactor = quality < 0 ? 1.0 : 0.75 + 0.5 * min(max(quality, 0), 1)

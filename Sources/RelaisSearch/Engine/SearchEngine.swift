@@ -26,6 +26,8 @@ public final class SearchEngine {
     /// them. Every user resets its statement when done, so none keeps a read transaction open.
     private var statements: [String: Statement] = [:]
     let decoder = JSONDecoder()
+    /// Stems and folds of the words boosts compare (see `TermCache`).
+    let termCache = TermCache()
 
     public init(store: Store, vocabularies: Vocabularies) {
         self.store = store
