@@ -318,6 +318,9 @@ def desktop(driver):
         # Ouvrir la ressource depuis les résultats de la source
         driver.get(BASE + "/?source=sonuma")
         idle(driver)
+        chip = driver.find_elements(By.CSS_SELECTOR, "#chips button.chip")
+        check("la pastille de source porte un libellé lisible", bool(chip) and "SONUMA" in chip[0].text,
+              chip[0].text.replace("\n", " ") if chip else "")
         link = driver.find_element(By.CSS_SELECTOR, f"#results a[href='/ressource/{resource['id']}']") \
             if driver.find_elements(By.CSS_SELECTOR, f"#results a[href='/ressource/{resource['id']}']") else None
         if link:

@@ -43,6 +43,10 @@
     fr: 'français', nl: 'néerlandais', de: 'allemand', en: 'anglais', wa: 'wallon', la: 'latin',
     es: 'espagnol', it: 'italien',
   };
+  /** Libellés des sources quand l'API n'en donne pas (les facettes « sources » renvoient le terme brut). */
+  const SOURCE_LABELS = {
+    consortiums: 'CONSORTIUMS (universités)', sonuma: 'SONUMA (archives RTBF)', amenagements: 'Aménagements raisonnables',
+  };
   const FORMAT_LABELS = {
     lom: 'LOM (IEEE)', ebucore: 'EBUCore', markdown: 'Fiche Markdown', 'oai-dc': 'Dublin Core (OAI-PMH)',
     'ims-md': 'IMS Metadata',
@@ -208,9 +212,10 @@
     return y;
   }
 
-  /** Le libellé court d'une licence : « CC BY-SA » plutôt que le libellé complet. */
+  /** Le libellé court d'une licence Creative Commons : « CC BY-SA » plutôt que le libellé complet. */
   function shortLicence(label) {
-    return String(label || '').split(' – ')[0];
+    const text = String(label || '');
+    return /^CC/.test(text) ? text.split(' – ')[0] : text;
   }
 
   function languageLabel(code) {
@@ -406,16 +411,30 @@
   }
 
   function labelFor(param, term) {
-    return app.labels[param + '\u0000' + term] || term;
+    return app.labels[param + '\u0000' + term] || valueLabel(param, term, null);
+  }
+
+  /** Le libellé d'une valeur de facette : celui de l'API, sauf s'il répète le terme brut. */
+  function valueLabel(param, term, apiLabel) {
+    if (apiLabel && apiLabel !== term) return apiLabel;
+    if (param === 'source') return app.labels['source\u0000' + term] || SOURCE_LABELS[term] || apiLabel || term;
+    if (param === 'langue') return capitalize(LANGUAGE_LABELS[String(term).toLowerCase()] || apiLabel || term);
+    return apiLabel || term;
   }
 
   function renderSearch(data, state, opts) {
     // Libellés des valeurs de facettes, pour les pastilles des filtres actifs.
     const facets = data.facets || {};
+    for (const hit of Array.isArray(data.hits) ? data.hits : []) {
+      if (hit.source && hit.source_label && hit.source_label !== hit.source) app.labels['source\u0000' + hit.source] = hit.source_label;
+    }
     for (const d of DIMENSIONS) {
       const facet = facets[d.key];
       if (!facet || !Array.isArray(facet.values)) continue;
-      for (const value of facet.values) app.labels[d.param + '\u0000' + value.term] = value.label || value.term;
+      for (const value of facet.values) {
+        value.label = valueLabel(d.param, value.term, value.label);
+        app.labels[d.param + '\u0000' + value.term] = value.label;
+      }
     }
     renderFacets(facets, state);
     renderChips(state);
