@@ -1,8 +1,8 @@
-# Relais: the two commands of the README are `make import` and `make test`.
+# Relais: the two commands of the README are `make serve` and `make test`.
 SWIFT ?= swift
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libcmark-dev
 
-.PHONY: setup import test build bench clean
+.PHONY: setup serve import test build bench clean
 
 # Installs the C libraries Relais builds against (SQLite with FTS5, libxml2, libcmark) when
 # pkg-config cannot find them: with apt-get as root, otherwise it says what to run.
@@ -21,7 +21,14 @@ setup:
 build: setup
 	$(SWIFT) build -c release --product relais
 
-# The main job until the server exists: import the shipped corpus into Indexes/relais.sqlite
+# The main job: serve the API and the teachers' page on http://127.0.0.1:8080/ (on an empty
+# database the server imports Corpus/ first). HOST and PORT can be overridden.
+HOST ?= 127.0.0.1
+PORT ?= 8080
+serve: build
+	.build/release/relais serve --host $(HOST) --port $(PORT)
+
+# Import the shipped corpus into Indexes/relais.sqlite without serving
 # (the vocabularies folder is data for the importer, not records).
 import: build
 	.build/release/relais import Corpus/consortiums Corpus/sonuma Corpus/amenagements --report Indexes/import-report.json

@@ -44,46 +44,59 @@ cat > "$out/http-urls.lua" <<LUA
 local urls = {}
 for line in io.lines("$out/http-urls-$label.txt") do urls[#urls + 1] = line end
 local counter = 0
+init = function(args) counter = math.random(#urls) end
 request = function()
   counter = counter + 1
   return wrk.format("GET", urls[(counter % #urls) + 1])
 end
 LUA
 
-port=$((20000 + RANDOM % 20000))
-"$bin/relais" serve --port "$port" --db "$db" --rate-limit 0 --readers "${READERS:-4}" --log-level warning \
-    > "$out/http-server-$label.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 1200); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.5
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "serveur jamais prêt" >&2; cat "$out/http-server-$label.log" >&2; exit 1; }
-# Warm-up: one pass over the query list.
-wrk -t2 -c16 -d10s -s "$out/http-urls.lua" "http://127.0.0.1:$port" > /dev/null
-
-echo "| connections | requests/s | p50 ms | p99 ms | errors (non-2xx, socket) |"
-echo "|---:|---:|---:|---:|---|"
-for connections in 16 64; do
-    wrk -t2 -c"$connections" -d"$duration" --latency -s "$out/http-urls.lua" "http://127.0.0.1:$port" \
-        > "$out/http-wrk-$label-c$connections.txt"
-    python3 - "$out/http-wrk-$label-c$connections.txt" "$connections" <<'PY'
+measure() { # $1: cache MB (0: no cache)
+    local cache=$1 port=$((20000 + RANDOM % 20000))
+    "$bin/relais" serve --port "$port" --db "$db" --rate-limit 0 --readers "${READERS:-4}" --cache-mb "$cache" \
+        --log-level warning > "$out/http-server-$label-cache$cache.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 1200); do
+        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+        sleep 0.5
+    done
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "serveur jamais prêt" >&2; exit 1; }
+    # Warm-up: every URL of the mix once (with the cache on, the run then measures hits).
+    xargs -P 8 -I{} curl -s -o /dev/null "http://127.0.0.1:$port{}" < "$out/http-urls-$label.txt"
+    for connections in 16 64; do
+        wrk -t2 -c"$connections" -d"$duration" --latency -s "$out/http-urls.lua" "http://127.0.0.1:$port" \
+            > "$out/http-wrk-$label-cache$cache-c$connections.txt"
+        python3 - "$out/http-wrk-$label-cache$cache-c$connections.txt" "$connections" "$cache" <<'PY'
 import sys, re
 text = open(sys.argv[1]).read()
 def ms(value):
     number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1)); p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 socket = re.search(r"Socket errors: (.*)", text)
-print(f"| {sys.argv[2]} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {non2xx.group(1) if non2xx else 0}; {socket.group(1) if socket else 'none'} |")
+cache = "off" if sys.argv[3] == "0" else sys.argv[3] + " MB"
+print(f"| {cache} | {sys.argv[2]} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {non2xx.group(1) if non2xx else 0}; {socket.group(1) if socket else 'none'} |")
 PY
-done
-rss=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
+    done
+    local hwm anon file
+    hwm=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
+    anon=$(awk '/RssAnon/ {print $2}' /proc/$server/status)
+    file=$(awk '/RssFile/ {print $2}' /proc/$server/status)
+    rss_lines+=("cache $cache MB: peak RSS $((hwm / 1024)) MB; at the end RssAnon $((anon / 1024)) MB, RssFile (mapped database pages) $((file / 1024)) MB")
+    kill "$server"; wait "$server" 2>/dev/null || true
+}
+
+rss_lines=()
+echo "| cache | connections | requests/s | p50 ms | p99 ms | errors (non-2xx; socket) |"
+echo "|---|---:|---:|---:|---:|---|"
+measure 0
+measure "${CACHE_MB:-256}"
 echo
-echo "server peak RSS: $((rss / 1024)) MB (VmHWM), readers: ${READERS:-4}"
-echo "in process (relais-bench search, same 2,000 queries, one at a time):"
+printf '%s\n' "${rss_lines[@]}"
+echo "readers: ${READERS:-4}; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "in process (relais-bench search, the same 2,000 queries, one at a time):"
 echo "| records | build s | db MB | FTS5 MB | p50 ms | p95 ms | p99 ms | qps |"
 cat "$out/http-inprocess-$label.row"

@@ -22,7 +22,7 @@ extension Labeller {
                 (dimension, FacetPayload(
                     label: Self.dimensionLabels[dimension] ?? dimension,
                     values: (response.facets[dimension] ?? []).map {
-                        FacetValuePayload(term: $0.term, label: $0.label, count: $0.count, selected: $0.selected)
+                        FacetValuePayload(term: $0.term, label: facetLabel(dimension, $0), count: $0.count, selected: $0.selected)
                     }))
             })
         )
@@ -88,6 +88,12 @@ extension Labeller {
             related: related,
             links: LinksPayload(self: "/api/v1/resources/\(id)", lom: "/api/v1/resources/\(id)/lom", page: "/ressource/\(id)")
         )
+    }
+
+    /// Sources and languages are not vocabularies: their labels come from here.
+    func facetLabel(_ dimension: String, _ value: FacetCount) -> String {
+        dimension == Store.sourceDimension || dimension == Store.languageDimension
+            ? label(dimension: dimension, term: value.term) : value.label
     }
 
     static func shorten(_ text: String, to limit: Int) -> String {

@@ -268,8 +268,8 @@ struct Labeller: Sendable {
         return term
     }
 
-    static let languageLabels = ["fr": "français", "nl": "néerlandais", "de": "allemand", "en": "anglais",
-                                 "wa": "wallon", "la": "latin", "es": "espagnol", "it": "italien"]
+    static let languageLabels = ["fr": "Français", "nl": "Néerlandais", "de": "Allemand", "en": "Anglais",
+                                 "wa": "Wallon", "la": "Latin", "es": "Espagnol", "it": "Italien"]
 
     static let dimensionLabels: [String: String] = [
         "niveaux": "Niveau", "domaines": "Domaine", "types": "Type de ressource", "roles": "Public visé",

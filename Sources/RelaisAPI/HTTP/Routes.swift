@@ -101,8 +101,8 @@ struct Handlers: Sendable {
     // MARK: Pages
 
     @Sendable func page(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        // The page reads its own parameters; links from mail or social tools add others (utm_source...).
         try negotiate(request, "text/html")
-        _ = try parameters(request, allowed: SearchParameters.allowed)
         return state.assets.response(for: "index.html", request: request)
     }
 
