@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            exclude: ["make-openapi.py"],
             resources: [.copy("Web"), .copy("openapi.json")],
             swiftSettings: swiftSettings
         ),
