@@ -82,6 +82,15 @@ import Testing
                                      body: ByteBuffer(string: #"{"q": {"nested": 1}}"#)) { response in
                 #expect(response.status == .badRequest)
             }
+            for (body, parameter) in [(#"{"explain": 0}"#, "explain"), (#"{"page": "2"}"#, "page"), (#"{"q": ["a"]}"#, "q"),
+                                      (#"{"niveau": 5}"#, "niveau"), (#"{"size": 2.5}"#, "size"), (#"{"inconnu": "x"}"#, "inconnu")] {
+                try await client.execute(uri: "/api/v1/search", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    let named = try response.json()["parameter"] as? String
+                    #expect(named == parameter, "\(body)")
+                }
+            }
             try await client.execute(uri: "/api/v1/search", method: .post, headers: [.contentType: "application/json"],
                                      body: ByteBuffer(repeating: UInt8(ascii: " "), count: 100_000)) { response in
                 #expect(response.status == .contentTooLarge)

@@ -167,6 +167,9 @@ struct Handlers: Sendable {
                 throw Problem.badParameter(name, "paramètre inconnu « \(name.prefix(40)) » ; paramètres acceptés : "
                                            + SearchParameters.allowed.sorted().joined(separator: ", "))
             }
+            guard value.fits(name) else {
+                throw Problem.badParameter(name, BodyValue.expectation(name))
+            }
             pairs += value.strings.map { (name, $0) }
         }
         return try await runSearch(SearchParameters.request(QueryParameters(pairs: pairs)))
@@ -284,21 +287,25 @@ private extension Array where Element == String {
     var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
 }
 
-/// A value of the JSON search body: what a query parameter can hold.
+/// A value of the JSON search body, with its JSON type kept so that each parameter gets
+/// exactly the type the OpenAPI document gives it (`"explain": 0` is not a boolean).
 enum BodyValue: Decodable {
-    case scalar(String)
+    case boolean(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
     case list([String])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
-            self = .scalar(flag ? "true" : "false")
+        if let text = try? container.decode(String.self) {
+            self = .string(text)
         } else if let integer = try? container.decode(Int.self) {
-            self = .scalar(String(integer))
+            self = .integer(integer)
         } else if let number = try? container.decode(Double.self) {
-            self = .scalar(String(number))
-        } else if let text = try? container.decode(String.self) {
-            self = .scalar(text)
+            self = .number(number)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .boolean(flag)
         } else {
             self = .list(try container.decode([String].self))
         }
@@ -306,8 +313,36 @@ enum BodyValue: Decodable {
 
     var strings: [String] {
         switch self {
-        case .scalar(let value): [value]
+        case .boolean(let flag): [flag ? "true" : "false"]
+        case .integer(let integer): [String(integer)]
+        case .number(let number): [String(number)]
+        case .string(let text): [text]
         case .list(let values): values
+        }
+    }
+
+    func fits(_ parameter: String) -> Bool {
+        switch (parameter, self) {
+        case ("explain", .boolean), ("page", .integer), ("size", .integer),
+             ("duree_min", .integer), ("duree_min", .number), ("duree_max", .integer), ("duree_max", .number),
+             ("q", .string), ("sort", .string):
+            return true
+        case ("explain", _), ("page", _), ("size", _), ("duree_min", _), ("duree_max", _), ("q", _), ("sort", _):
+            return false
+        case (_, .string), (_, .list):
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func expectation(_ parameter: String) -> String {
+        switch parameter {
+        case "explain": "un booléen (true ou false) est attendu"
+        case "page", "size": "un entier est attendu"
+        case "duree_min", "duree_max": "un nombre de secondes est attendu"
+        case "q", "sort": "une chaîne est attendue"
+        default: "une chaîne ou une liste de chaînes est attendue"
         }
     }
 }
