@@ -53,7 +53,7 @@ LUA
 
 measure() { # $1: cache MB (0: no cache)
     local cache=$1 port=$((20000 + RANDOM % 20000))
-    "$bin/relais" serve --port "$port" --db "$db" --rate-limit 0 --readers "${READERS:-4}" --cache-mb "$cache" \
+    "$bin/relais" serve --port "$port" --db "$db" --rate-limit 0 --readers "${READERS:-4}" --cache-mb "$cache" --mmap-mb "${MMAP_MB:-0}" \
         --log-level warning > "$out/http-server-$label-cache$cache.log" 2>&1 &
     server=$!
     for _ in $(seq 1 1200); do
@@ -95,7 +95,7 @@ measure 0
 measure "${CACHE_MB:-256}"
 echo
 printf '%s\n' "${rss_lines[@]}"
-echo "readers: ${READERS:-4}; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "readers: ${READERS:-4}, mmap per reader: ${MMAP_MB:-0} MB; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "in process (relais-bench search, the same 2,000 queries, one at a time):"
 echo "| records | build s | db MB | FTS5 MB | p50 ms | p95 ms | p99 ms | qps |"

@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// Memory for encoded search and suggestion answers (0: no cache).
     public var cacheBytes = 64 << 20
+    /// Memory-mapped bytes of the database per reader. Mapped pages count in the process's
+    /// resident memory once per reader, so the server reads through SQLite's page cache unless
+    /// told otherwise.
+    public var readerMmapBytes = 0
 
     public init() {}
 }
@@ -73,8 +77,10 @@ public enum RelaisServer {
         let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
         // The writer opens first: it creates and migrates the database the readers then open.
         let writer = try Store(path: configuration.databasePath)
+        try writer.db.execute("PRAGMA mmap_size = \(max(0, configuration.readerMmapBytes))")
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
-                                  size: configuration.readers, deadline: configuration.deadline)
+                                  size: configuration.readers, deadline: configuration.deadline,
+                                  mmapBytes: configuration.readerMmapBytes)
         let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                                 labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
                                 assets: try Assets.load(), cache: try cache(configuration), logger: logger)
@@ -104,7 +110,8 @@ public enum RelaisServer {
         let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
         _ = try Store(path: configuration.databasePath)
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
-                                  size: configuration.readers, deadline: configuration.deadline)
+                                  size: configuration.readers, deadline: configuration.deadline,
+                                  mmapBytes: configuration.readerMmapBytes)
         let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                                 labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
                                 assets: try Assets.load(), cache: try cache(configuration), logger: logger)

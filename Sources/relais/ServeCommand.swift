@@ -20,12 +20,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Délai maximal d'une recherche, en secondes.") var deadline: Double = 5
     @Option(name: .customLong("cache-mb"), help: "Mémoire pour les réponses récentes, en Mio (0 : sans cache).")
     var cacheMB = 64
+    @Option(name: .customLong("mmap-mb"), help: "Base projetée en mémoire par connexion de lecture, en Mio (0 : lecture par le cache de pages de SQLite).")
+    var mmapMB = 0
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port : entre 0 et 65535") }
         guard (1...64).contains(readers) else { throw ValidationError("--readers : entre 1 et 64") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit : 0 ou plus") }
+        guard (0...65536).contains(mmapMB) else { throw ValidationError("--mmap-mb : entre 0 et 65536") }
         guard (0...4096).contains(cacheMB) else { throw ValidationError("--cache-mb : entre 0 et 4096") }
         guard deadline > 0, deadline <= 600 else { throw ValidationError("--deadline : entre 0 et 600 secondes") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level : \(logLevel) inconnu") }
@@ -39,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.vocabulariesPath = storeOptions.vocabularies
         configuration.readers = readers
         configuration.cacheBytes = cacheMB << 20
+        configuration.readerMmapBytes = mmapMB << 20
         configuration.rateLimit = rateLimit
         configuration.deadline = .milliseconds(Int64(deadline * 1000))
         var logger = Logger(label: "relais")

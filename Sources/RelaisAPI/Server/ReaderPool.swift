@@ -14,8 +14,9 @@ public final class Reader: @unchecked Sendable {
     public let vocabularies: Vocabularies
     fileprivate let queue: DispatchQueue
 
-    init(path: String, vocabularies: Vocabularies, index: Int) throws {
+    init(path: String, vocabularies: Vocabularies, index: Int, mmapBytes: Int) throws {
         store = try Store(path: path)
+        try store.db.execute("PRAGMA mmap_size = \(max(0, mmapBytes))")
         engine = SearchEngine(store: store, vocabularies: vocabularies)
         self.vocabularies = vocabularies
         queue = DispatchQueue(label: "relais.reader.\(index)")
@@ -39,8 +40,10 @@ public final class ReaderPool: Sendable {
     private let state: Mutex<State>
     public let deadline: Duration
 
-    public init(path: String, vocabularies: Vocabularies, size: Int, deadline: Duration) throws {
-        readers = try (0..<max(1, size)).map { try Reader(path: path, vocabularies: vocabularies, index: $0) }
+    public init(path: String, vocabularies: Vocabularies, size: Int, deadline: Duration, mmapBytes: Int = 0) throws {
+        readers = try (0..<max(1, size)).map {
+            try Reader(path: path, vocabularies: vocabularies, index: $0, mmapBytes: mmapBytes)
+        }
         state = Mutex(State(free: Array(readers.indices)))
         self.deadline = deadline
     }
