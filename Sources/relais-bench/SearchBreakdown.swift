@@ -12,6 +12,9 @@ import RelaisText
 /// decoded, 20 snippets). Each figure is the median of a few runs. What the engine adds
 /// beyond these (facet filtering and counting in Swift) is the difference with its own time.
 /// A diagnostic that follows the engine by hand: check it against Ranking.swift when that changes.
+/// Since f1d8d83 the engine no longer runs `snippet()`: it cuts the same snippets in Swift from
+/// the text read with the record (`SnippetMatcher`, internal); the snippet line times what that
+/// replaced.
 struct SearchBreakdown {
     let db: Database
     let text: String
@@ -122,7 +125,7 @@ struct SearchBreakdown {
                 snippet.reset()
             }
         }
-        line("page: \(page.count) x snippet() (MATCH ... AND rowid = ?)", tSnippet)
+        line("page: \(page.count) x snippet() (MATCH ... AND rowid = ?; the engine no longer does it)", tSnippet)
     }
 
     static func contentTerms(_ text: String) -> [String] {
