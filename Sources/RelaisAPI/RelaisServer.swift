@@ -30,6 +30,13 @@ public struct ServerConfiguration: Sendable {
     /// resident memory once per reader, so the server reads through SQLite's page cache unless
     /// told otherwise.
     public var readerMmapBytes = 0
+    /// Records per OAI-PMH list response (the rest follows by resumption token).
+    public var oaiPageSize = 100
+    /// Where the repository is reached from outside (`https://relais.example.be`), for
+    /// OAI-PMH's baseURL; by default the Host the request came to.
+    public var publicURL: String?
+    /// The repository administrator's address, given by OAI-PMH Identify.
+    public var adminEmail = "relais@fwb.example.be"
 
     public init() {}
 }

@@ -120,6 +120,18 @@ doc = {
         "parameters": [{"name": "name", "in": "path", "required": True,
                         "schema": {"type": "string", "enum": ["niveaux", "domaines", "types", "roles", "besoins", "licences"]}}],
         "responses": {"200": ok("Vocabulary"), **common("400")}}},
+ "/oai": {
+    "get": {"operationId": "oaiPmh", "summary": "OAI-PMH 2.0 (Identify, ListMetadataFormats, ListSets, GetRecord, ListIdentifiers, ListRecords ; formats oai_dc et lom)",
+            "description": "Les erreurs du protocole (badVerb, badArgument, badResumptionToken, cannotDisseminateFormat, idDoesNotExist, noRecordsMatch) sont des réponses 200 contenant un élément error, comme le veut OAI-PMH.",
+            "parameters": [q(n, S, d) for n, d in [("verb", "Verbe OAI-PMH"), ("identifier", "oai:relais.fwb.be:ID"),
+                           ("metadataPrefix", "oai_dc ou lom"), ("from", "AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ssZ"),
+                           ("until", "AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ssZ"), ("set", "source:NOM, domaine:TERME ou niveau:TERME"),
+                           ("resumptionToken", "Jeton de reprise (exclusif)")]],
+            "responses": {"200": ok(S, "Réponse OAI-PMH", "text/xml"), **common("400", "503")}},
+    "post": {"operationId": "oaiPmhPost", "summary": "OAI-PMH par POST (arguments encodés comme un formulaire)",
+             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({n: S for n in
+                 ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"]}, [])}}},
+             "responses": {"200": ok(S, "Réponse OAI-PMH", "text/xml"), **common("400", "413", "415", "503")}}},
  },
  "components": {"schemas": schemas},
 }

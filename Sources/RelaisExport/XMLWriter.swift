@@ -7,19 +7,19 @@ import Foundation
 ///
 /// Output is indented: an element holds either text or child elements, never both, which is
 /// all LOM and Dublin Core need.
-struct XMLWriter {
-    private(set) var output = ""
+public struct XMLWriter: Sendable {
+    public private(set) var output = ""
     private var stack: [StaticString] = []
     /// Whether the open element has children (its end tag then goes on its own line).
     private var hasChildren: [Bool] = []
     private let indentUnit = "  "
 
-    init(declaration: Bool) {
+    public init(declaration: Bool) {
         if declaration { output += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" }
     }
 
     /// Opens an element whose content will be child elements.
-    mutating func open(_ name: StaticString, _ attributes: [(StaticString, String)] = []) {
+    public mutating func open(_ name: StaticString, _ attributes: [(StaticString, String)] = []) {
         startTag(name, attributes)
         output += ">"
         stack.append(name)
@@ -27,7 +27,7 @@ struct XMLWriter {
     }
 
     /// Closes the innermost open element.
-    mutating func close() {
+    public mutating func close() {
         guard let name = stack.popLast(), let children = hasChildren.popLast() else {
             preconditionFailure("XMLWriter.close() without an open element")
         }
@@ -40,7 +40,7 @@ struct XMLWriter {
     }
 
     /// Opens an element, runs `body` for its children, closes it.
-    mutating func element(_ name: StaticString, _ attributes: [(StaticString, String)] = [],
+    public mutating func element(_ name: StaticString, _ attributes: [(StaticString, String)] = [],
                           _ body: (inout XMLWriter) -> Void) {
         open(name, attributes)
         body(&self)
@@ -48,7 +48,7 @@ struct XMLWriter {
     }
 
     /// An element holding text (escaped); written even when the text is empty.
-    mutating func text(_ name: StaticString, _ value: String, _ attributes: [(StaticString, String)] = []) {
+    public mutating func text(_ name: StaticString, _ value: String, _ attributes: [(StaticString, String)] = []) {
         startTag(name, attributes)
         let escaped = Self.escape(value, inAttribute: false)
         if escaped.isEmpty {
@@ -57,6 +57,19 @@ struct XMLWriter {
             output += ">" + escaped + "</\(name)>"
         }
         if stack.isEmpty { output += "\n" }
+    }
+
+    /// Writes a document made by one of this module's exporters (LOM, oai_dc) as a child of
+    /// the open element, its XML declaration left out: the OAI-PMH envelope holds records so.
+    public mutating func embed(exportedDocument document: String) {
+        var fragment = Substring(document)
+        if fragment.hasPrefix("<?xml"), let end = fragment.range(of: "?>") {
+            fragment = fragment[end.upperBound...]
+        }
+        if let last = hasChildren.indices.last { hasChildren[last] = true }
+        output += "\n"
+        indent(stack.count)
+        output += fragment.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private mutating func startTag(_ name: StaticString, _ attributes: [(StaticString, String)]) {

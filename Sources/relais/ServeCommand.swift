@@ -22,12 +22,20 @@ struct ServeCommand: AsyncParsableCommand {
     var cacheMB = 64
     @Option(name: .customLong("mmap-mb"), help: "Base projetée en mémoire par connexion de lecture, en Mio (0 : lecture par le cache de pages de SQLite).")
     var mmapMB = 0
+    @Option(name: .customLong("oai-page-size"), help: "Notices par réponse OAI-PMH (la suite par jeton de reprise).")
+    var oaiPageSize = 100
+    @Option(name: .customLong("public-url"), help: "Adresse publique du dépôt (baseURL OAI-PMH), par ex. https://relais.example.be.")
+    var publicURL: String?
+    @Option(name: .customLong("admin-email"), help: "Adresse de l'administrateur (OAI-PMH Identify).")
+    var adminEmail = "relais@fwb.example.be"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port : entre 0 et 65535") }
         guard (1...64).contains(readers) else { throw ValidationError("--readers : entre 1 et 64") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit : 0 ou plus") }
+        guard (1...1000).contains(oaiPageSize) else { throw ValidationError("--oai-page-size : entre 1 et 1000") }
+        guard adminEmail.contains("@") else { throw ValidationError("--admin-email : une adresse électronique") }
         guard (0...65536).contains(mmapMB) else { throw ValidationError("--mmap-mb : entre 0 et 65536") }
         guard (0...4096).contains(cacheMB) else { throw ValidationError("--cache-mb : entre 0 et 4096") }
         guard deadline > 0, deadline <= 600 else { throw ValidationError("--deadline : entre 0 et 600 secondes") }
@@ -43,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.readers = readers
         configuration.cacheBytes = cacheMB << 20
         configuration.readerMmapBytes = mmapMB << 20
+        configuration.oaiPageSize = oaiPageSize
+        configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        configuration.adminEmail = adminEmail
         configuration.rateLimit = rateLimit
         configuration.deadline = .milliseconds(Int64(deadline * 1000))
         var logger = Logger(label: "relais")

@@ -31,19 +31,55 @@ enum Fixture {
 
     static func databasePath() throws -> String { try database.get() }
 
-    static func configuration(rateLimit: Double = 0) throws -> ServerConfiguration {
+    /// A database of its own, with the corpus, for a test that writes.
+    static func privateDatabase() throws -> (path: String, store: Store) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relais-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("relais.sqlite").path
+        let store = try Store(path: path)
+        let importer = Importer(store: store, vocabularies: try Vocabularies.load(from: vocabularies))
+        _ = try importer.run(paths: ["consortiums", "sonuma", "amenagements"].map { corpus.appendingPathComponent($0).path })
+        return (path, store)
+    }
+
+    /// `xmllint --schema` on a document; nil when xmllint or the schema is not on this machine.
+    static func xmllint(_ xml: String, schema: URL) throws -> String? {
+        let xmllint = URL(fileURLWithPath: "/usr/bin/xmllint")
+        guard FileManager.default.isExecutableFile(atPath: xmllint.path), FileManager.default.fileExists(atPath: schema.path) else {
+            return nil
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("relais-oai-\(UUID().uuidString).xml")
+        try Data(xml.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = xmllint
+        process.arguments = ["--noout", "--nonet", "--schema", schema.path, file.path]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? "" : output
+    }
+
+    static let samples = root.deletingLastPathComponent().appendingPathComponent("shared/samples")
+
+    static func configuration(rateLimit: Double = 0, databasePath path: String? = nil, oaiPageSize: Int = 100) throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
-        configuration.databasePath = try databasePath()
+        configuration.databasePath = try path ?? databasePath()
+        configuration.oaiPageSize = oaiPageSize
         configuration.vocabulariesPath = vocabularies.path
         configuration.readers = 2
         configuration.rateLimit = rateLimit
         return configuration
     }
 
-    static func application(rateLimit: Double = 0) async throws -> some ApplicationProtocol {
+    static func application(rateLimit: Double = 0, databasePath: String? = nil, oaiPageSize: Int = 100) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "relais-test")
         logger.logLevel = .warning
-        let (router, _) = try await RelaisServer.testRouter(try configuration(rateLimit: rateLimit), logger: logger)
+        let (router, _) = try await RelaisServer.testRouter(
+            try configuration(rateLimit: rateLimit, databasePath: databasePath, oaiPageSize: oaiPageSize), logger: logger)
         return Application(router: router, logger: logger)
     }
 

@@ -8,14 +8,15 @@ import RelaisStore
 struct QueryParameters: Sendable {
     private(set) var pairs: [(name: String, value: String)] = []
 
-    init(query: String?, allowed: Set<String>) throws(Problem) {
+    /// `allowed` nil: every name passes (the caller answers unknown ones in its own protocol).
+    init(query: String?, allowed: Set<String>?) throws(Problem) {
         guard let query, !query.isEmpty else { return }
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
             let (rawName, rawValue) = part.firstIndex(of: "=").map { (part[..<$0], part[part.index(after: $0)...]) } ?? (part, "")
             guard let name = Self.decode(rawName) else {
                 throw Problem.badParameter(String(rawName.prefix(40)), "nom de paramètre mal encodé (échappement % invalide)")
             }
-            guard allowed.contains(name) else {
+            if let allowed, !allowed.contains(name) {
                 throw Problem.badParameter(String(name.prefix(40)),
                                            "paramètre inconnu « \(name.prefix(40)) » ; paramètres acceptés : \(allowed.sorted().joined(separator: ", "))")
             }

@@ -34,6 +34,8 @@ enum Routes {
         get("/api/v1/resources/{id}/lom", handlers.lom)
         get("/api/v1/vocabularies", handlers.vocabularies)
         get("/api/v1/vocabularies/{name}", handlers.vocabulary)
+        get("/oai", handlers.oai)
+        routes.append((.post, "/oai", true, handlers.oaiPost))
 
         var table = RouteTable()
         for route in routes { table.add(route.method, route.path, documented: route.documented) }
@@ -254,6 +256,47 @@ struct Handlers: Sendable {
         }
         return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag, .cacheControl: "no-cache"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    // MARK: OAI-PMH
+
+    @Sendable func oai(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        try await oaiResponse(pairs: oaiPairs(request.uri.query ?? ""), request: request)
+    }
+
+    /// OAI-PMH over POST: the same arguments, form-encoded in the body.
+    @Sendable func oaiPost(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/x-www-form-urlencoded" else {
+            throw Problem(.unsupportedMediaType, slug: "format-de-corps-non-pris-en-charge", title: "Format de corps non pris en charge",
+                          detail: "OAI-PMH par POST : corps en application/x-www-form-urlencoded (reçu : \(mediaType ?? "aucun Content-Type"))",
+                          parameter: "Content-Type")
+        }
+        let body = try await request.body.collect(upTo: Limits.bodyBytes)
+        return try await oaiResponse(pairs: oaiPairs(String(buffer: body)), request: request)
+    }
+
+    /// Every argument reaches the provider, which answers an unknown or badly encoded one with
+    /// OAI-PMH's badArgument, as harvesters expect.
+    func oaiPairs(_ query: String) -> [(name: String, value: String)] {
+        do {
+            return try QueryParameters(query: query, allowed: nil).pairs
+        } catch {
+            return [("verb", "\u{0}"), (OAIProvider.badlyEncoded, "")]
+        }
+    }
+
+    func oaiResponse(pairs: [(name: String, value: String)], request: Request) async throws -> Response {
+        try negotiate(request, "text/xml")
+        try state.readiness.require()
+        let provider = OAIProvider(vocabularies: state.vocabularies, pageSize: state.configuration.oaiPageSize,
+                                   adminEmail: state.configuration.adminEmail, tokenLifetime: 3600)
+        let baseURL = state.configuration.publicURL.map { $0 + "/oai" }
+            ?? "http://\(request.head.authority ?? "\(state.configuration.host):\(state.configuration.port)")/oai"
+        let xml = try await state.pool.run { reader in provider.respond(pairs, baseURL: baseURL, store: reader.store) }
+        return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
 
     // MARK: Vocabularies
