@@ -107,6 +107,17 @@ extension Store {
                              resource: resource)
     }
 
+    /// A value kept in the database between runs (a harvest's last datestamp...).
+    public func setting(_ key: String) throws -> String? {
+        let statement = try db.prepare("SELECT value FROM settings WHERE key = ?")
+        try statement.bindAll([key])
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    public func setSetting(_ key: String, _ value: String) throws {
+        try db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)").run([key, value])
+    }
+
     /// The oldest change in the repository (OAI-PMH Identify's earliestDatestamp).
     public func earliestDatestamp() throws -> String? {
         try db.scalarText("SELECT min(updated_at) FROM resources")
