@@ -144,6 +144,11 @@ enum Migrations {
             -- reads every row's overflow pages (the whole file: 13 s at 1M resources).
             CREATE INDEX resources_facet_rows ON resources (status, duration, quality, sort_date);
             """),
+        Migration(version: 7, name: "OAI-PMH: records in the order of their last change", sql: """
+            -- Harvest pages walk (updated_at, id) from a resumption position, tombstones included:
+            -- without this index each page sorts the whole table.
+            CREATE INDEX resources_changes ON resources (updated_at, id);
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.
