@@ -775,3 +775,19 @@ struct SnippetParityTests {
         }
     }
 }
+
+@Suite struct SegmentChoiceTests {
+    @Test func theSegmentWithMoreQueryWordsWinsTitleWordsCountingTwice() throws {
+        var resource = Resource(id: ResourceID(rawValue: "rtest"), source: "sonuma", sourceIdentifier: "t", format: .ebucore)
+        resource.segments = [
+            Segment(identifier: nil, title: "Le prologue", description: nil, start: 0, end: 60,
+                    transcript: "Le premier maillot jaune est remis sur le podium."),
+            Segment(identifier: nil, title: "La première étape, de Liège à Seraing", description: nil, start: 110, end: 290,
+                    transcript: "Les coureurs quittent Liège."),
+        ]
+        let terms = Set(["première étape"].flatMap { FrenchAnalyzer.tokens($0, forQuery: true).map(\.term) })
+        let match = try #require(SearchEngine.matchingSegment(resource, terms: terms))
+        #expect(match.index == 1)
+        #expect(match.timecode == "00:01:50")
+    }
+}

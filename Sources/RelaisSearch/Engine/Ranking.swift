@@ -297,15 +297,21 @@ extension SearchEngine {
         return String(cut[..<end]) + " …"
     }
 
+    /// The segment that matches best: most distinct query terms, a term in its title counting
+    /// twice; the earliest among equals.
     static func matchingSegment(_ resource: Resource, terms: Set<String>) -> SegmentMatch? {
+        var best: (index: Int, score: Int)?
         for (index, segment) in resource.segments.enumerated() {
-            let text = [segment.title, segment.description, segment.transcript].compactMap { $0 }.joined(separator: " ")
-            if FrenchAnalyzer.tokens(text).contains(where: { terms.contains($0.term) }) {
-                return SegmentMatch(index: index, title: segment.title, start: segment.start, end: segment.end,
-                                    timecode: segment.start.map(timecode))
-            }
+            let inTitle = Set(FrenchAnalyzer.tokens(segment.title ?? "").map(\.term)).intersection(terms)
+            let body = [segment.description, segment.transcript].compactMap { $0 }.joined(separator: " ")
+            let inBody = Set(FrenchAnalyzer.tokens(body).map(\.term)).intersection(terms)
+            let score = 2 * inTitle.count + inBody.subtracting(inTitle).count
+            if score > 0, score > (best?.score ?? 0) { best = (index, score) }
         }
-        return nil
+        guard let best else { return nil }
+        let segment = resource.segments[best.index]
+        return SegmentMatch(index: best.index, title: segment.title, start: segment.start, end: segment.end,
+                            timecode: segment.start.map(timecode))
     }
 
     static func timecode(_ seconds: Double) -> String {
