@@ -75,6 +75,15 @@ struct RecordBuilder {
 extension Array where Element: Hashable {
     /// Removes repeats, keeping the first occurrence's position.
     func uniqued() -> [Element] {
+        if count < 2 { return self }
+        // Most lists hold a handful of values: comparing them costs less than hashing them
+        // into a set (same result: `==` agrees with hashing).
+        if count <= 16 {
+            var kept: [Element] = []
+            kept.reserveCapacity(count)
+            for element in self where !kept.contains(element) { kept.append(element) }
+            return kept
+        }
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }

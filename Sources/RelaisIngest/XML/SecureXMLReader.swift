@@ -323,7 +323,7 @@ final class SecureXMLReader {
     /// `depth` is the node's depth in the document: the streaming checks hold inside records too.
     private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?) throws -> XElement {
         let name = internedName(node.pointee.name)
-        let namespace = node.pointee.ns.flatMap { string($0.pointee.href) }
+        let namespace = node.pointee.ns.flatMap { namespaceURI($0.pointee.href) }
         let line = Int(xmlGetLineNo(node))
         try checkElement(depth: depth, namespace: namespace, line: line)
         var attributes: [String: String] = [:]
@@ -374,6 +374,20 @@ final class SecureXMLReader {
         if let cached = names[raw], strcmp(cached.bytes, cString) == 0 { return cached.name }
         let name = String(cString: pointer)
         names[raw] = (name, Array(name.utf8CString))
+        return name
+    }
+
+    /// Namespace URIs are not in libxml2's dictionary (a record may declare its own): the last
+    /// one met is kept and reused while the bytes are the same, instead of a new 30-byte
+    /// string per element. One entry, so memory does not grow with the records.
+    private var lastNamespace: (name: String, bytes: [CChar]) = ("", [0])
+
+    private func namespaceURI(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        let cString = UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)
+        if strcmp(lastNamespace.bytes, cString) == 0 { return lastNamespace.name }
+        let name = String(cString: pointer)
+        lastNamespace = (name, Array(name.utf8CString))
         return name
     }
 
