@@ -16,6 +16,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isInterrupted: Bool { code & 0xff == SQLITE_INTERRUPT }
 }
 
+final class DeadlineBox {
+    let deadline: UInt64
+    init(deadline: UInt64) { self.deadline = deadline }
+}
+
 /// One SQLite connection. Not thread-safe: owned by one actor or one thread at a time.
 public final class Database {
     let handle: OpaquePointer
@@ -93,8 +98,29 @@ public final class Database {
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Makes the statement running on this connection stop with SQLITE_INTERRUPT. The one
-    /// call that is safe from another thread: it is how a request deadline stops a query.
+    /// call that is safe from another thread.
     public func interrupt() { sqlite3_interrupt(handle) }
+
+    /// Statements started until `deadline` (a `DispatchTime` uptime in nanoseconds) stop
+    /// with SQLITE_INTERRUPT once it has passed; nil lifts it. SQLite checks it itself every
+    /// few thousand instructions, so no other thread has to be on time for it.
+    public func setDeadline(uptimeNanoseconds deadline: UInt64?) {
+        guard let deadline else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            deadlineBox = nil
+            return
+        }
+        let box = DeadlineBox(deadline: deadline)
+        deadlineBox = box
+        sqlite3_progress_handler(handle, 4_000, { context in
+            guard let context else { return 0 }
+            let box = Unmanaged<DeadlineBox>.fromOpaque(context).takeUnretainedValue()
+            return DispatchTime.now().uptimeNanoseconds > box.deadline ? 1 : 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
+    /// Kept alive while SQLite holds a pointer to it.
+    private var deadlineBox: DeadlineBox?
     /// True outside any explicit transaction.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

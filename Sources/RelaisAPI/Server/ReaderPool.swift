@@ -58,9 +58,8 @@ public final class ReaderPool: Sendable {
         let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
         return try await withCheckedThrowingContinuation { continuation in
             reader.queue.async {
-                let timer = DispatchWorkItem { reader.store.db.interrupt() }
-                DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
-                defer { timer.cancel() }
+                reader.store.db.setDeadline(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9))
+                defer { reader.store.db.setDeadline(uptimeNanoseconds: nil) }
                 do {
                     continuation.resume(returning: try job(reader))
                 } catch let error as SQLiteError where error.isInterrupted {
