@@ -12,14 +12,44 @@ public final class Reader: @unchecked Sendable {
     public let store: Store
     public let engine: SearchEngine
     public let vocabularies: Vocabularies
-    fileprivate let queue: DispatchQueue
+    fileprivate let thread: JobThread
 
     init(path: String, vocabularies: Vocabularies, index: Int, mmapBytes: Int) throws {
         store = try Store(path: path)
         try store.db.execute("PRAGMA mmap_size = \(max(0, mmapBytes))")
         engine = SearchEngine(store: store, vocabularies: vocabularies)
         self.vocabularies = vocabularies
-        queue = DispatchQueue(label: "relais.reader.\(index)")
+        thread = JobThread(name: "relais-reader-\(index)")
+    }
+}
+
+/// A thread of its own that runs the jobs it is given, in order. Not a dispatch queue: a
+/// queue's job can wait for a worker thread while other blocking work holds them all (seen:
+/// 34 s on a loaded CI), and a reader must start when it is handed a job.
+final class JobThread: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+
+    init(name: String) {
+        let thread = Thread { [condition, weak self] in
+            while true {
+                condition.lock()
+                while self?.jobs.isEmpty ?? false { condition.wait() }
+                guard let self else { condition.unlock(); return }
+                let job = self.jobs.removeFirst()
+                condition.unlock()
+                job()
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
     }
 }
 
@@ -57,7 +87,7 @@ public final class ReaderPool: Sendable {
         let reader = readers[index]
         let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
         return try await withCheckedThrowingContinuation { continuation in
-            reader.queue.async {
+            reader.thread.submit {
                 reader.store.db.setDeadline(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9))
                 defer { reader.store.db.setDeadline(uptimeNanoseconds: nil) }
                 do {
