@@ -86,8 +86,11 @@ final class ResponseCache: Sendable {
     func watch(databasePath: String, every interval: TimeInterval = 0.2) throws {
         let database = try Database(path: databasePath, mode: .readOnly)
         let box = WatchedDatabase(database: database)
+        // The baseline is read here, not on the new thread: a write made before that thread
+        // first runs must count as a change.
+        let baseline = try database.scalarInt("PRAGMA data_version")
         Thread.detachNewThread { [self] in
-            var last = try? box.database.scalarInt("PRAGMA data_version")
+            var last = baseline
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 let version = try? box.database.scalarInt("PRAGMA data_version")
