@@ -81,21 +81,12 @@ public enum RelaisServer {
     /// The application, ready to run. On an empty database it imports the corpus in the
     /// background, answering `/readyz` with 503 until it is done.
     public static func application(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-        let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
-        // The writer opens first: it creates and migrates the database the readers then open.
-        let writer = try Store(path: configuration.databasePath)
-        try writer.db.execute("PRAGMA mmap_size = \(max(0, configuration.readerMmapBytes))")
-        let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
-                                  size: configuration.readers, deadline: configuration.deadline,
-                                  mmapBytes: configuration.readerMmapBytes)
-        let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
-                                labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
-                                assets: try Assets.load(), cache: try cache(configuration), logger: logger)
+        let (writer, state) = try open(configuration, logger: logger)
         let (router, _) = Routes.router(state)
         let app = Application(
             router: router,
             server: .http1(configuration: .init(
-                idleTimeout: .nanoseconds(configuration.idleTimeout.components.seconds * 1_000_000_000),
+                idleTimeout: .seconds(configuration.idleTimeout.components.seconds),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: Limits.headerBytes, maxHeaderListSize: Limits.headerBytes,
                                                 maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Relais"),
@@ -114,16 +105,23 @@ public enum RelaisServer {
 
     /// The router alone, for tests: the database must already hold what the test needs.
     static func testRouter(_ configuration: ServerConfiguration, logger: Logger) async throws -> (Router<RelaisRequestContext>, RouteTable) {
+        let (_, state) = try open(configuration, logger: logger)
+        state.readiness.set(.ready)
+        return Routes.router(state)
+    }
+
+    /// The writer, which opens first (it creates and migrates the database the readers then
+    /// open), and everything the routes share.
+    private static func open(_ configuration: ServerConfiguration, logger: Logger) throws -> (Store, ServerState) {
         let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
-        _ = try Store(path: configuration.databasePath)
+        let writer = try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes)
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
                                   size: configuration.readers, deadline: configuration.deadline,
                                   mmapBytes: configuration.readerMmapBytes)
         let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                                 labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
                                 assets: try Assets.load(), cache: try cache(configuration), logger: logger)
-        state.readiness.set(.ready)
-        return Routes.router(state)
+        return (writer, state)
     }
 
     private static func cache(_ configuration: ServerConfiguration) throws -> ResponseCache {

@@ -2,6 +2,14 @@ import Foundation
 
 /// Normalizers for the messy values real metadata carries.
 public enum Normalize {
+    /// The text cut at a word boundary before `limit` characters, with " …" when cut.
+    public static func excerpt(_ text: String, limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let cut = text.prefix(limit)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return String(cut[..<end]) + " …"
+    }
+
     /// Trims and collapses runs of whitespace to one space.
     public static func text(_ value: String) -> String {
         // Fast path: most values are already clean; return them without building a new string.

@@ -85,6 +85,18 @@ public struct Segment: Codable, Hashable, Sendable {
     }
 }
 
+extension Segment {
+    /// `HH:MM:SS` of the start, as a teacher reads a timecode.
+    public var startTimecode: String? { start.flatMap(Self.timecode) }
+
+    /// `HH:MM:SS` for a number of seconds (nil when it is not a time).
+    public static func timecode(_ seconds: Double) -> String? {
+        guard seconds.isFinite, seconds >= 0, seconds < 1e9 else { return nil }
+        let total = Int(seconds.rounded(.down))
+        return String(format: "%02d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+    }
+}
+
 /// A heading of a fact sheet with the text under it, searchable on its own.
 public struct Section: Codable, Hashable, Sendable {
     public var level: Int

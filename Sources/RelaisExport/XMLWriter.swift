@@ -98,7 +98,7 @@ public struct XMLWriter: Sendable {
     /// characters XML 1.0 does not allow. In attributes, tab, newline and carriage return are
     /// written as character references so that attribute normalization keeps them; in content,
     /// a carriage return is, so that line-end normalization keeps it.
-    static func escape(_ value: String, inAttribute: Bool) -> String {
+    public static func escape(_ value: String, inAttribute: Bool) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {

@@ -11,6 +11,16 @@ extension Store {
         public var updatedAt: String
     }
 
+    /// Every published resource's id, in id order (exports).
+    public func publishedIDs() throws -> [ResourceID] {
+        let statement = try db.prepare("SELECT id FROM resources WHERE status = 'published' ORDER BY id")
+        var ids: [ResourceID] = []
+        while try statement.step() {
+            if let id = statement.text(0) { ids.append(ResourceID(rawValue: id)) }
+        }
+        return ids
+    }
+
     public func publishedRecord(_ id: ResourceID) throws -> PublishedRecord? {
         let statement = try db.prepare("""
             SELECT record, file, record_index, line, batch_id, content_hash, updated_at

@@ -74,8 +74,11 @@ public final class Store {
         "INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
 
     /// Opens (creating if needed) the database at `path`, in WAL mode, and migrates it.
-    /// `:memory:` gives a private in-memory database.
-    public init(path: String) throws {
+    /// `:memory:` gives a private in-memory database. `mmapBytes` of the file are read through
+    /// a memory map: faster reads of large rows, but every mapped page a connection touched
+    /// counts in the process's resident memory (once per connection), so a server with several
+    /// connections passes 0.
+    public init(path: String, mmapBytes: Int = 1 << 30) throws {
         if path != ":memory:" {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -86,7 +89,7 @@ public final class Store {
         }
         // mmap: reads of large rows (records and originals overflow their page) map the file
         // instead of copying every page through read().
-        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA mmap_size = 1073741824")
+        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA mmap_size = \(max(0, mmapBytes))")
         try db.prepareForRelais()
         try Migrations.migrate(db)
         switch try analyzerVersion() {

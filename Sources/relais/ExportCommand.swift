@@ -57,7 +57,7 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("base introuvable : \(storeOptions.db) (lancez d'abord relais import)")
         }
         let store = try Store(path: storeOptions.db)
-        let wanted = ids.isEmpty ? try Self.publishedIDs(store) : ids.map(ResourceID.init(rawValue:))
+        let wanted = ids.isEmpty ? try store.publishedIDs() : ids.map(ResourceID.init(rawValue:))
 
         func render(_ resource: Resource) -> String {
             switch format {
@@ -93,13 +93,4 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// Every published resource, in id order.
-    // TODO: a Store.publishedIDs() in RelaisStore would keep this SQL with the rest.
-    static func publishedIDs(_ store: Store) throws -> [ResourceID] {
-        let statement = try store.db.prepare("SELECT id FROM resources WHERE status = 'published' ORDER BY id")
-        var ids: [ResourceID] = []
-        while try statement.step() {
-            if let id = statement.text(0) { ids.append(ResourceID(rawValue: id)) }
-        }
-        return ids
-    }
 }

@@ -4,6 +4,20 @@ import Hummingbird
 import NIOCore
 import RelaisCore
 
+/// Strong entity tags made from the bytes sent, and `If-None-Match` read as RFC 9110 says
+/// (a list, `*`, weak tags compared weakly).
+enum EntityTag {
+    static func of(_ bytes: some Sequence<UInt8>) -> String {
+        "\"" + ContentHash.hex(bytes, salt: "etag").prefix(32) + "\""
+    }
+
+    static func matches(_ ifNoneMatch: String?, _ tag: String) -> Bool {
+        guard let ifNoneMatch else { return false }
+        let tags = ifNoneMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return tags.contains("*") || tags.contains(tag) || tags.contains("W/" + tag)
+    }
+}
+
 /// The teachers' page (HTML, CSS, JS) and the OpenAPI document, read once at start-up from
 /// the module's resources and served from memory with an ETag.
 struct Assets: Sendable {
@@ -32,8 +46,7 @@ struct Assets: Sendable {
         func add(_ url: URL, as name: String) throws {
             let data = try Data(contentsOf: url)
             let type = contentTypes[url.pathExtension.lowercased()] ?? "application/octet-stream"
-            files[name] = File(bytes: ByteBuffer(bytes: data), contentType: type,
-                               etag: "\"" + ContentHash.hex(data, salt: "asset").prefix(32) + "\"")
+            files[name] = File(bytes: ByteBuffer(bytes: data), contentType: type, etag: EntityTag.of(data))
         }
         guard let web = Bundle.module.url(forResource: "Web", withExtension: nil),
               let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
@@ -60,7 +73,7 @@ struct Assets: Sendable {
         var headers = Self.securityHeaders
         headers[.eTag] = file.etag
         headers[.cacheControl] = "no-cache"
-        if let match = request.headers[.ifNoneMatch], match.contains(file.etag) {
+        if EntityTag.matches(request.headers[.ifNoneMatch], file.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = file.contentType

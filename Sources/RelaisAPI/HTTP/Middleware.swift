@@ -91,14 +91,10 @@ struct ProblemMiddleware: RouterMiddleware {
             problem.headers[.retryAfter] = "1"
             return problem
         case is NIOTooManyBytesError:
-            return Problem(.contentTooLarge, slug: "corps-trop-grand", title: "Corps de requête trop grand",
-                           detail: "le corps dépasse \(Limits.bodyBytes / 1024) Kio")
+            return .contentTooLarge("le corps dépasse \(Limits.bodyBytes / 1024) Kio")
         case let error as HTTPError:
             let status = error.status
-            if status == .contentTooLarge {
-                return Problem(.contentTooLarge, slug: "corps-trop-grand", title: "Corps de requête trop grand",
-                               detail: "le corps dépasse \(Limits.bodyBytes / 1024) Kio")
-            }
+            if status == .contentTooLarge { return .contentTooLarge("le corps dépasse \(Limits.bodyBytes / 1024) Kio") }
             return Problem(status, slug: "erreur-http", title: status.reasonPhrase,
                            detail: status.code < 500 ? "requête refusée (\(status.code))" : "erreur du serveur")
         default:
@@ -120,8 +116,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
                           detail: "l'adresse dépasse \(Limits.urlBytes) octets ; envoyez une recherche longue par POST /api/v1/search")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Limits.bodyBytes {
-            throw Problem(.contentTooLarge, slug: "corps-trop-grand", title: "Corps de requête trop grand",
-                          detail: "le corps annonce \(length) octets ; \(Limits.bodyBytes) au plus")
+            throw Problem.contentTooLarge("le corps annonce \(length) octets ; \(Limits.bodyBytes) au plus")
         }
         return try await next(request, context)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import RelaisCore
+import RelaisExport
 import RelaisSearch
 import RelaisStore
 
@@ -32,11 +33,11 @@ extension Labeller {
         let r = hit.resource
         return HitPayload(
             id: r.id.rawValue, title: r.displayTitle, source: r.source, sourceLabel: Self.sourceLabel(r.source),
-            description: r.descriptions.first.map { Self.shorten($0.text, to: 300) },
+            description: r.descriptions.first.map { Normalize.excerpt($0.text, limit: 300) },
             url: r.location,
             snippet: hit.snippet.map {
                 SnippetPayload(text: $0.text, highlights: $0.highlights.map { [$0.lowerBound, $0.upperBound] },
-                               html: HTMLText.marked($0))
+                               html: $0.marked(open: "<mark>", close: "</mark>") { XMLWriter.escape($0, inAttribute: false) })
             },
             segment: hit.segment.map {
                 SegmentMatchPayload(index: $0.index, title: $0.title, start: $0.start, end: $0.end, timecode: $0.timecode)
@@ -75,7 +76,7 @@ extension Labeller {
             segments: r.segments.enumerated().map { index, segment in
                 SegmentPayload(index: index, identifier: segment.identifier, title: segment.title,
                                description: segment.description, start: segment.start, end: segment.end,
-                               timecode: Self.timecode(segment.start), transcript: segment.transcript)
+                               timecode: segment.startTimecode, transcript: segment.transcript)
             },
             sections: r.sections.map { SectionPayload(level: $0.level, heading: $0.heading, text: $0.text) },
             bodyHtml: r.bodyHTML,
@@ -94,12 +95,5 @@ extension Labeller {
     func facetLabel(_ dimension: String, _ value: FacetCount) -> String {
         dimension == Store.sourceDimension || dimension == Store.languageDimension
             ? label(dimension: dimension, term: value.term) : value.label
-    }
-
-    static func shorten(_ text: String, to limit: Int) -> String {
-        guard text.count > limit else { return text }
-        let cut = text.prefix(limit)
-        let end = cut.lastIndex(of: " ") ?? cut.endIndex
-        return String(cut[..<end]) + " …"
     }
 }

@@ -275,44 +275,4 @@ struct Labeller: Sendable {
         "niveaux": "Niveau", "domaines": "Domaine", "types": "Type de ressource", "roles": "Public visé",
         "besoins": "Besoin spécifique", "licences": "Licence", "sources": "Source", "langues": "Langue",
     ]
-
-    static func timecode(_ seconds: Double?) -> String? {
-        guard let seconds, seconds.isFinite, seconds >= 0 else { return nil }
-        let total = Int(seconds)
-        return String(format: "%02d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-    }
-}
-
-extension HTMLText {
-    /// The snippet with matches in `<mark>`, everything else escaped.
-    static func marked(_ snippet: Snippet) -> String {
-        var result = ""
-        let units = Array(snippet.text.utf16)
-        var position = 0
-        for range in snippet.highlights where range.lowerBound >= position && range.upperBound <= units.count {
-            result += escape(String(decoding: units[position..<range.lowerBound], as: UTF16.self))
-            result += "<mark>" + escape(String(decoding: units[range], as: UTF16.self)) + "</mark>"
-            position = range.upperBound
-        }
-        result += escape(String(decoding: units[position...], as: UTF16.self))
-        return result
-    }
-}
-
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
-    }
 }

@@ -29,6 +29,10 @@ public struct Problem: Error, Sendable {
         Problem(.badRequest, slug: "parametre-invalide", title: "Paramètre invalide", detail: detail, parameter: parameter)
     }
 
+    public static func contentTooLarge(_ detail: String) -> Problem {
+        Problem(.contentTooLarge, slug: "corps-trop-grand", title: "Corps de requête trop grand", detail: detail)
+    }
+
     public static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, slug: "introuvable", title: "Introuvable", detail: detail)
     }

@@ -87,6 +87,18 @@ struct Handlers: Sendable {
         }
     }
 
+    /// The request body, up to the body limit, when it is of `mediaType` (415 otherwise).
+    func body(of request: Request, mediaType: String) async throws -> ByteBuffer {
+        let given = request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard given == mediaType else {
+            throw Problem(.unsupportedMediaType, slug: "format-de-corps-non-pris-en-charge", title: "Format de corps non pris en charge",
+                          detail: "le corps doit être en \(mediaType) (reçu : \(given ?? "aucun Content-Type"))",
+                          parameter: "Content-Type")
+        }
+        return try await request.body.collect(upTo: Limits.bodyBytes)
+    }
+
     func parameters(_ request: Request, allowed: Set<String>) throws(Problem) -> QueryParameters {
         try QueryParameters(query: request.uri.query, allowed: allowed)
     }
@@ -149,14 +161,7 @@ struct Handlers: Sendable {
     /// The same search with its parameters in a JSON body: for queries too long for a URL.
     @Sendable func searchPost(_ request: Request, context: RelaisRequestContext) async throws -> Response {
         try negotiate(request, "application/json")
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else {
-            throw Problem(.unsupportedMediaType, slug: "format-de-corps-non-pris-en-charge", title: "Format de corps non pris en charge",
-                          detail: "le corps doit être en application/json (reçu : \(mediaType ?? "aucun Content-Type"))",
-                          parameter: "Content-Type")
-        }
-        let body = try await request.body.collect(upTo: Limits.bodyBytes)
+        let body = try await body(of: request, mediaType: "application/json")
         let fields: [String: BodyValue]
         do {
             fields = try JSONDecoder().decode([String: BodyValue].self, from: Data(buffer: body))
@@ -247,12 +252,9 @@ struct Handlers: Sendable {
 
     /// ETag from the bytes sent; 304 when the client already has them.
     func conditional(_ body: [UInt8], contentType: String, request: Request) -> Response {
-        let tag = "\"" + ContentHash.hex(body, salt: "etag").prefix(32) + "\""
-        if let match = request.headers[.ifNoneMatch] {
-            let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            if tags.contains("*") || tags.contains(tag) || tags.contains("W/" + tag) {
-                return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
-            }
+        let tag = EntityTag.of(body)
+        if EntityTag.matches(request.headers[.ifNoneMatch], tag) {
+            return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
         }
         return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag, .cacheControl: "no-cache"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
@@ -266,14 +268,7 @@ struct Handlers: Sendable {
 
     /// OAI-PMH over POST: the same arguments, form-encoded in the body.
     @Sendable func oaiPost(_ request: Request, context: RelaisRequestContext) async throws -> Response {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/x-www-form-urlencoded" else {
-            throw Problem(.unsupportedMediaType, slug: "format-de-corps-non-pris-en-charge", title: "Format de corps non pris en charge",
-                          detail: "OAI-PMH par POST : corps en application/x-www-form-urlencoded (reçu : \(mediaType ?? "aucun Content-Type"))",
-                          parameter: "Content-Type")
-        }
-        let body = try await request.body.collect(upTo: Limits.bodyBytes)
+        let body = try await body(of: request, mediaType: "application/x-www-form-urlencoded")
         return try await oaiResponse(pairs: oaiPairs(String(buffer: body)), request: request)
     }
 

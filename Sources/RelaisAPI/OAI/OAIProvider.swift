@@ -325,21 +325,16 @@ struct OAIProvider: Sendable {
         return (start?.0, end?.0)
     }
 
-    nonisolated(unsafe) static let dayFormat: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter
-    }()
+    nonisolated(unsafe) static let dayFormat = utcFormatter("yyyy-MM-dd")
+    nonisolated(unsafe) static let secondFormat = utcFormatter("yyyy-MM-dd'T'HH:mm:ss'Z'")
 
-    nonisolated(unsafe) static let secondFormat: DateFormatter = {
+    private static func utcFormatter(_ format: String) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        formatter.dateFormat = format
         return formatter
-    }()
+    }
 
     static func datestamp(_ date: Date) -> String { date.formatted(.iso8601) }
 }

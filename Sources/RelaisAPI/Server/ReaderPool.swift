@@ -15,8 +15,7 @@ public final class Reader: @unchecked Sendable {
     fileprivate let thread: JobThread
 
     init(path: String, vocabularies: Vocabularies, index: Int, mmapBytes: Int) throws {
-        store = try Store(path: path)
-        try store.db.execute("PRAGMA mmap_size = \(max(0, mmapBytes))")
+        store = try Store(path: path, mmapBytes: mmapBytes)
         engine = SearchEngine(store: store, vocabularies: vocabularies)
         self.vocabularies = vocabularies
         thread = JobThread(name: "relais-reader-\(index)")

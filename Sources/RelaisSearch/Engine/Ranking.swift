@@ -37,7 +37,7 @@ extension SearchEngine {
             if hit.snippet == nil || hit.snippet!.highlights.isEmpty,
                let description = Resource.preferred(resource.descriptions)?.text {
                 hit.snippet = hit.snippet?.highlights.isEmpty == false ? hit.snippet
-                    : Snippet(text: Self.excerpt(description), highlights: [])
+                    : Snippet(text: Normalize.excerpt(description, limit: 200), highlights: [])
             }
             if !queryTerms.isEmpty { hit.segment = Self.matchingSegment(resource, terms: queryTerms) }
             return hit
@@ -290,13 +290,6 @@ extension SearchEngine {
         return Snippet(text: text, highlights: highlights)
     }
 
-    static func excerpt(_ text: String, limit: Int = 200) -> String {
-        guard text.count > limit else { return text }
-        let cut = text.prefix(limit)
-        let end = cut.lastIndex(of: " ") ?? cut.endIndex
-        return String(cut[..<end]) + " …"
-    }
-
     /// The segment that matches best: most distinct query terms, a term in its title counting
     /// twice; the earliest among equals.
     static func matchingSegment(_ resource: Resource, terms: Set<String>) -> SegmentMatch? {
@@ -311,12 +304,7 @@ extension SearchEngine {
         guard let best else { return nil }
         let segment = resource.segments[best.index]
         return SegmentMatch(index: best.index, title: segment.title, start: segment.start, end: segment.end,
-                            timecode: segment.start.map(timecode))
-    }
-
-    static func timecode(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.down))
-        return String(format: "%02d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+                            timecode: segment.startTimecode)
     }
 
     static func contains(_ haystack: [String], _ needle: [String]) -> Bool {

@@ -58,17 +58,18 @@ public struct Snippet: Sendable, Equatable {
     /// Matched words as ranges of UTF-16 offsets into `text` (what a browser counts).
     public var highlights: [Range<Int>]
 
-    /// The text with matches wrapped in `open` / `close` (escape `text` first for HTML).
-    public func marked(open: String = "[", close: String = "]") -> String {
+    /// The text with matches wrapped in `open` / `close`, every piece of the text passed
+    /// through `escape` (an HTML escaper, for markup).
+    public func marked(open: String = "[", close: String = "]", escape: (String) -> String = { $0 }) -> String {
         var result = ""
         let units = Array(text.utf16)
         var position = 0
-        for range in highlights {
-            result += String(decoding: units[position..<range.lowerBound], as: UTF16.self)
-            result += open + String(decoding: units[range], as: UTF16.self) + close
+        for range in highlights where range.lowerBound >= position && range.upperBound <= units.count {
+            result += escape(String(decoding: units[position..<range.lowerBound], as: UTF16.self))
+            result += open + escape(String(decoding: units[range], as: UTF16.self)) + close
             position = range.upperBound
         }
-        result += String(decoding: units[position...], as: UTF16.self)
+        result += escape(String(decoding: units[position...], as: UTF16.self))
         return result
     }
 }
