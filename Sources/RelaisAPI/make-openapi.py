@@ -10,9 +10,14 @@ def arr(x): return {"type": "array", "items": x}
 def opt(x, *names): return x
 schemas = {
  "Problem": obj({"type": {"type": "string", "format": "uri"}, "title": S, "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                 "detail": S, "parameter": S}, ["type", "title", "status", "detail"]),
+                 "detail": S, "parameter": S,
+                 "allowed": {"type": "array", "items": S, "description": "409 : ce qui est permis maintenant (actions d'une contribution, ou méthode)."},
+                 "checklist": {"type": "array", "items": ref("ChecklistItem"), "description": "422 : la liste de vérification qui bloque la soumission."}},
+                ["type", "title", "status", "detail"]),
  "Term": obj({"term": S, "label": S}),
- "EvaluationSummary": obj({"count": {"type": "integer", "minimum": 0}, "average": N, "criteria": arr(S)}, ["count"]),
+ "EvaluationSummary": obj({"count": {"type": "integer", "minimum": 0, "description": "Évaluations visibles"},
+                           "average": {"type": ["number", "null"], "minimum": 1, "maximum": 4, "description": "Moyenne générale (1 à 4) ; null sans évaluation."},
+                           "criteria": {"type": "array", "items": S, "description": "Sur la notice seulement."}}, ["count", "average"]),
  "Snippet": obj({"text": S, "highlights": arr({"type": "array", "items": I, "minItems": 2, "maxItems": 2}),
                  "html": {"type": "string", "description": "Le texte échappé pour HTML, correspondances dans <mark>."}}),
  "SegmentMatch": obj({"index": I, "title": S, "start": N, "end": N, "timecode": {"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"}}, ["index"]),
@@ -52,22 +57,181 @@ schemas = {
     "relations": arr(obj({"kind": S, "target": S, "description": S}, ["target"])),
     "provenance": obj({"file": S, "record_index": I, "line": I, "batch": I, "content_hash": S}, ["file", "record_index", "content_hash"]),
     "evaluation": ref("EvaluationSummary"),
+    "synthesis": ref("Synthesis"),
+    "version": {"type": "integer", "minimum": 1, "description": "Version publiée de la ressource (les évaluations s'y rattachent)."},
     "related": arr(obj({"id": S, "title": S})),
     "links": obj({"self": S, "lom": S, "page": S})},
     ["id", "source", "source_label", "source_identifier", "format", "title", "titles", "descriptions", "keywords", "languages",
      "contributors", "levels", "domains", "types", "roles", "needs", "media_formats", "segments", "sections", "relations",
-     "evaluation", "related", "links"]),
+     "evaluation", "synthesis", "version", "related", "links"]),
  "VocabularyList": obj({"vocabularies": arr(obj({"name": S, "label": S, "count": I}))}),
  "Vocabulary": obj({"name": S, "label": S, "version": I,
                     "terms": arr(obj({"id": S, "label": S, "alt_labels": arr(S), "broader": S, "definition": S}, ["id", "label", "alt_labels"]))}),
  "Health": obj({"status": {"type": "string", "enum": ["ok", "pret", "preparation", "echec"]}, "resources": I, "detail": S}, ["status"]),
 }
+# Co-construction (issue 5): comptes, contributions, modération, évaluations, commentaires, données personnelles.
+# Dans ces réponses, une valeur absente est un null explicite : le membre est requis, de type [T, "null"].
+def nul(t, **more): return {"type": [t, "null"], **more}
+def nullable(name): return {"oneOf": [ref(name), {"type": "null", "enum": [None]}]}
+def enum(values, desc=None, null=False):
+    e = {"type": ["string", "null"] if null else "string", "enum": list(values) + ([None] if null else [])}
+    if desc: e["description"] = desc
+    return e
+ID = {"type": "integer", "minimum": 1}; COUNT = {"type": "integer", "minimum": 0}
+DT = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC"}; DTN = nul("string", format="date-time", description="ISO 8601, UTC")
+ROLES = ["contributor", "evaluator", "curator", "importer", "admin"]
+KINDS = ["new_resource", "improvement", "feedback"]
+STATES = ["draft", "submitted", "in_review", "changes_requested", "approved", "published", "rejected", "withdrawn"]
+ACTIONS = ["submit", "withdraw", "claim", "unclaim", "reassign", "request_changes", "approve", "reject", "publish"]
+REASONS = ["hors_sujet", "doublon", "licence", "qualite", "inapproprie", "droits", "autre"]
+CRITERIA = ["pertinence", "faisabilite", "methodologie", "clarte", "conformite", "accessibilite"]
+SCORE = {"type": ["integer", "null"], "minimum": 1, "maximum": 4, "description": "1 à 4 ; null : « sans objet »"}
+MEAN = {"type": ["number", "null"], "minimum": 1, "maximum": 4}
+TERMS = lambda d: {"type": ["array", "null"], "items": S, "description": d}
+schemas.update({
+ "PersonRef": obj({"id": ID, "name": {"type": "string", "description": "« ancien contributeur » après effacement du compte"}}),
+ # Comptes
+ "Account": obj({"id": ID, "email": {"type": "string", "format": "email"}, "name": S, "role": enum(ROLES),
+                 "source": nul("string", description="La source d'un compte importateur ; null sinon."),
+                 "created_at": DT, "disabled": B}),
+ "AccountList": obj({"items": arr(ref("Account")), "total": COUNT}),
+ "RegistrationRequest": obj({"email": {"type": "string", "format": "email"}, "name": {"type": "string", "minLength": 1},
+                             "password": {"type": "string", "minLength": 10, "description": "Au moins 10 caractères"},
+                             "role": enum(ROLES, "Administrateur seulement (403 sinon) ; contributor par défaut"),
+                             "source": {"type": "string", "description": "Administrateur seulement (403 sinon) : la source d'un importateur"}},
+                            ["email", "name", "password"]),
+ "AccountPatch": obj({"role": enum(ROLES), "source": nul("string", description="null retire la source"), "disabled": B}, []),
+ "LoginRequest": obj({"email": S, "password": S}),
+ "LoginResponse": obj({"token": {"type": "string", "pattern": "^rls_[A-Za-z0-9_-]{43}$",
+                                 "description": "« rls_ » + base64url (sans remplissage) de 32 octets aléatoires ; à envoyer en Authorization: Bearer"},
+                       "expires_at": DT, "account": ref("Account")}),
+ # Contributions
+ "SubmissionMetadata": obj({
+    "title": nul("string"), "description": nul("string"), "keywords": TERMS("Mots-clés"),
+    "levels": TERMS("Identifiants du vocabulaire niveaux (P5…)"), "domains": TERMS("Identifiants du vocabulaire domaines"),
+    "types": TERMS("Identifiants du vocabulaire types"), "needs": TERMS("Identifiants du vocabulaire besoins"),
+    "licence": nul("string", description="Identifiant du vocabulaire licences (cc-by…)"), "url": nul("string"),
+    "language": nul("string", description="Code de langue (fr, nl…)"),
+    "learning_time_minutes": {"type": ["integer", "null"], "minimum": 0}}, []),
+ "FeedbackInput": obj({"level": nul("string", description="Niveau où la ressource a servi (P5…)"),
+                       "context": nul("string", description="Le contexte de la classe"), "worked": nul("string", description="Ce qui a marché"),
+                       "adapt": nul("string", description="Ce qu'il faudrait adapter")}, []),
+ "NewResourceRequest": dict(obj({"kind": enum(["new_resource"]), "format": enum(["json"]), "metadata": ref("SubmissionMetadata")}),
+                            description="Nouvelle ressource décrite en JSON"),
+ "NewResourceTextRequest": dict(obj({"kind": enum(["new_resource"]), "format": enum(["lom", "markdown"]),
+                                     "content": {"type": "string", "description": "La notice LOM XML ou la fiche Markdown"}}),
+                                description="Nouvelle ressource en LOM XML ou en fiche Markdown"),
+ "ImprovementRequest": dict(obj({"kind": enum(["improvement"]), "resource_id": {"type": "string", "maxLength": 64},
+                                 "changes": dict(ref("SubmissionMetadata"), description="Les champs modifiés seulement"),
+                                 "rationale": S}, ["kind", "resource_id", "changes"]),
+                            description="Amélioration d'une ressource publiée"),
+ "FeedbackRequest": dict(obj({"kind": enum(["feedback"]), "resource_id": {"type": "string", "maxLength": 64}, "feedback": ref("FeedbackInput")}),
+                         description="Retour d'expérience sur une ressource publiée"),
+ "SubmissionRequest": {"oneOf": [ref("NewResourceRequest"), ref("NewResourceTextRequest"), ref("ImprovementRequest"), ref("FeedbackRequest")],
+                       "description": "Le corps d'une contribution, selon kind (et format pour une nouvelle ressource)."},
+ "ChecklistItem": obj({"id": {"type": "string", "description": "titre, description, niveau, domaine, type, licence, url, doublon (nouvelle ressource) ; autres identifiants pour une amélioration ou un retour"},
+                       "label": S, "passed": B, "blocking": {"type": "boolean", "description": "Un échec bloquant empêche de soumettre (doublon ne bloque pas)"},
+                       "detail": nul("string"), "link": nul("string", description="Par exemple la ressource qui ferait doublon (/ressource/ID)")}),
+ "FieldChange": obj({"field": S, "label": {"type": "string", "description": "Le nom du champ en français"},
+                     "before": nul("string"), "after": nul("string")}),
+ "ChecklistResponse": obj({"checklist": arr(ref("ChecklistItem")), "ready": {"type": "boolean", "description": "Aucun point bloquant en échec"},
+                           "diff": dict(arr(ref("FieldChange")), description="Pour une amélioration ; [] sinon")}),
+ "Decision": obj({"reason": enum(REASONS), "reason_label": S, "text": nul("string")}),
+ "Submission": obj({
+    "id": ID, "kind": enum(KINDS), "state": enum(STATES), "state_label": S, "title": {"type": "string", "description": "Titre affiché"},
+    "resource_id": nul("string", description="La ressource améliorée ou commentée ; pour une nouvelle ressource, celle créée à la publication"),
+    "source": {"type": "string", "description": "contributions pour les contributions du site"},
+    "author": ref("PersonRef"), "assignee": nullable("PersonRef"),
+    "created_at": DT, "updated_at": DT, "submitted_at": DTN,
+    "format": enum(["json", "lom", "markdown"], "Format du contenu d'une nouvelle ressource ; null pour une amélioration ou un retour", null=True),
+    "metadata": nullable("SubmissionMetadata"), "content": nul("string"),
+    "changes": nullable("SubmissionMetadata"), "rationale": nul("string"),
+    "diff": dict(arr(ref("FieldChange")), description="Pour une amélioration ; [] sinon"),
+    "feedback": nullable("FeedbackInput"),
+    "checklist": arr(ref("ChecklistItem")), "ready": B,
+    "allowed_actions": dict(arr(enum(ACTIONS)), description="Ce que l'appelant peut faire maintenant"),
+    "decision": nullable("Decision"),
+    "comments": arr(obj({"author": ref("PersonRef"), "at": DT, "text": S})),
+    "history": arr(obj({"at": DT, "actor": dict(nullable("PersonRef"), description="null : action du système"),
+                        "action": {"type": "string", "description": "L'action du journal (création, modification, ou une action de modération)"},
+                        "from": enum(STATES, null=True), "to": enum(STATES, null=True), "reason": nul("string")}))}),
+ "SubmissionSummary": obj({
+    "id": ID, "kind": enum(KINDS), "state": enum(STATES), "state_label": S, "title": S, "resource_id": nul("string"),
+    "author": ref("PersonRef"), "assignee": nullable("PersonRef"), "created_at": DT, "updated_at": DT, "submitted_at": DTN,
+    "age_days": dict(COUNT, description="Jours d'attente depuis la soumission (ou la création)")}),
+ "SubmissionList": obj({"items": arr(ref("SubmissionSummary")), "total": COUNT}),
+ "ModerationQueue": obj({"items": arr(ref("SubmissionSummary")), "total": COUNT,
+                         "counts": dict(obj({st: COUNT for st in STATES}, []), description="Nombre de contributions par état")}),
+ "TransitionRequest": obj({"action": enum(ACTIONS),
+                           "comment": {"type": "string", "description": "Requis pour request_changes"},
+                           "reason": enum(REASONS, "Requis pour reject (GET /api/v1/moderation/reasons)"),
+                           "reason_text": {"type": "string", "description": "Précision facultative d'un refus"},
+                           "assignee_id": dict(ID, description="Requis pour reassign : un autre curateur")}, ["action"]),
+ "RejectionReasons": obj({"reasons": arr(obj({"id": enum(REASONS), "label": S}))}),
+ # Évaluations
+ "EvaluationGrid": obj({"name": S, "version": ID, "label": S,
+                        "criteria": arr(obj({"id": enum(CRITERIA), "label": S, "question": S,
+                                             "levels": {"type": "array", "items": S, "minItems": 4, "maxItems": 4,
+                                                        "description": "Descripteurs des niveaux 1 à 4"}}))}),
+ "CriterionInput": obj({"score": SCORE, "comment": {"type": ["string", "null"], "maxLength": 2000}}, ["score"]),
+ "CriterionAnswer": obj({"score": SCORE, "comment": {"type": ["string", "null"], "maxLength": 2000}}),
+ "EvaluationInput": dict(obj({"criteria": dict(obj({c: ref("CriterionInput") for c in CRITERIA}), description="Chaque critère de la grille, une fois"),
+                              "strengths": {"type": ["string", "null"], "maxLength": 5000, "description": "Points forts"},
+                              "improvements": {"type": ["string", "null"], "maxLength": 5000, "description": "Points à améliorer"}}, ["criteria"]),
+                         description="Au moins un critère noté (pas tous « sans objet »)."),
+ "Evaluation": obj({"id": ID, "resource_id": S, "resource_version": ID, "grid_version": ID, "evaluator": ref("PersonRef"),
+                    "expert": {"type": "boolean", "description": "Évaluateur expert (montré à part)"},
+                    "status": enum(["visible", "held", "hidden"], "held : en attente d'un curateur (compte récent ou sans contribution publiée)"),
+                    "criteria": obj({c: ref("CriterionAnswer") for c in CRITERIA}),
+                    "strengths": nul("string"), "improvements": nul("string"), "created_at": DT, "updated_at": DT}),
+ "EvaluationList": obj({"items": arr(ref("Evaluation"))}),
+ "EvaluationModeration": obj({"action": enum(["release", "hide"])}),
+ "SynthesisStats": obj({"count": dict(COUNT, description="Notes données (« sans objet » exclu)"), "mean": MEAN,
+                        "distribution": {"type": "array", "items": COUNT, "minItems": 4, "maxItems": 4, "description": "Nombre de 1, 2, 3 et 4"},
+                        "not_applicable": COUNT,
+                        "agreement": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "Accord entre évaluateurs ; null sous deux notes"}}),
+ "Synthesis": obj({
+    "state": enum(["not_evaluated", "evaluated"]), "label": {"type": "string", "description": "« pas encore évalué », « évalué par 3 personnes »…"},
+    "grid_version": ID, "count": COUNT, "experts": COUNT, "peers": COUNT,
+    "overall_mean": dict(MEAN, description="Moyenne des moyennes des critères (1 à 4)"),
+    "quality_prior": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "Moyenne bayésienne sur 0-1, pour le classement"},
+    "criteria": arr(obj({"id": enum(CRITERIA), "label": S, "all": ref("SynthesisStats"), "experts": ref("SynthesisStats"), "peers": ref("SynthesisStats")})),
+    "strengths": arr(obj({"criterion": enum(CRITERIA), "label": S, "mean": {"type": "number", "minimum": 1, "maximum": 4}})),
+    "weaknesses": arr(obj({"criterion": enum(CRITERIA), "label": S, "mean": {"type": "number", "minimum": 1, "maximum": 4}})),
+    "quotes": obj({"strengths": arr(S), "improvements": arr(S)})}),
+ # Commentaires et retours d'expérience
+ "CommentInput": obj({"text": {"type": "string", "minLength": 1}}),
+ "Comment": obj({"id": ID, "author": ref("PersonRef"), "text": S, "created_at": DT}),
+ "CommentList": obj({"items": arr(ref("Comment"))}),
+ "FlaggedComment": obj({"id": ID, "resource_id": S, "author": ref("PersonRef"), "text": S, "created_at": DT,
+                        "flags": dict(ID, description="Nombre de signalements")}),
+ "FlaggedCommentList": obj({"items": arr(ref("FlaggedComment"))}),
+ "FlagRequest": obj({"reason": S}, []),
+ "HideRequest": obj({"reason": {"type": "string", "minLength": 1}}),
+ "FeedbackEntry": obj({"id": ID, "author": ref("PersonRef"), "level": S, "context": S, "worked": S, "adapt": nul("string"), "published_at": DT}),
+ "FeedbackList": obj({"items": arr(ref("FeedbackEntry"))}),
+ # Données personnelles
+ "TokenInfo": obj({"id": ID, "created_at": DT, "expires_at": DT, "last_used_at": DTN, "revoked_at": DTN}),
+ "OwnComment": obj({"id": ID, "resource_id": S, "text": S, "created_at": DT, "hidden_at": DTN, "hidden_reason": nul("string")}),
+ "OwnFlag": obj({"comment_id": ID, "reason": nul("string"), "created_at": DT}),
+ "AuditEntry": obj({"id": ID, "at": DT, "actor": {"type": "string", "description": "compte:ID, jamais un nom"}, "action": S,
+                    "object": nul("string", description="soumission:12, evaluation:3…"), "detail": nul("string"),
+                    "version": {"type": ["integer", "null"]}, "from": nul("string"), "to": nul("string"), "reason": nul("string")}),
+ "PersonalDataExport": obj({"account": ref("Account"), "tokens": arr(ref("TokenInfo")), "submissions": arr(ref("Submission")),
+                            "evaluations": arr(ref("Evaluation")), "comments": arr(ref("OwnComment")), "flags": arr(ref("OwnFlag")),
+                            "audit": dict(arr(ref("AuditEntry")), description="Les lignes du journal dont la personne est l'auteur ou l'objet")}),
+})
 def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": ref("Problem")}}}
 P = {k: problem(v) for k, v in {
   "400": "Paramètre invalide (le membre parameter le nomme)", "404": "Introuvable", "405": "Méthode non permise (en-tête Allow)",
   "406": "Format demandé (Accept) non disponible", "413": "Corps trop grand", "414": "Adresse trop longue",
   "415": "Format de corps non pris en charge", "429": "Trop de requêtes (en-tête Retry-After)",
-  "503": "En préparation ou délai dépassé (en-tête Retry-After)"}.items()}
+  "503": "En préparation ou délai dépassé (en-tête Retry-After)",
+  "401": "Compte requis : jeton absent, invalide, expiré ou révoqué", "403": "Le rôle du compte ne le permet pas",
+  "409": "Conflit avec l'état actuel (le membre allowed dit ce qui est permis)",
+  "422": "Soumission impossible : un point bloquant de la liste de vérification échoue (membre checklist)"}.items()}
+P["401"]["headers"] = {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}}
+P["429"]["headers"] = {"Retry-After": {"description": "Secondes à attendre", "schema": {"type": "integer", "minimum": 1}}}
 def common(*codes): return {c: P[c] for c in ("404", "405", "406", "414", "429") + codes}
 def ok(schema, desc="OK", ctype="application/json"):
     return {"description": desc, "content": {ctype: {"schema": ref(schema) if isinstance(schema, str) else schema}}}
@@ -88,6 +252,104 @@ search_body = obj({"q": {"type": "string", "maxLength": 1000}, **{n: {"oneOf": [
                    "duree_min": {"type": "number", "minimum": 0}, "duree_max": {"type": "number", "minimum": 0},
                    "page": {"type": "integer", "minimum": 1}, "size": {"type": "integer", "minimum": 1, "maximum": 100}, "sort": {"type": "string", "enum": ["pertinence", "recent", "titre"]}, "explain": B}, [])
 idp = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}, "description": "Identifiant Relais (r + 20 caractères)"}
+# Routes de la co-construction. AUTH : compte requis ; OPTIONAL : anonyme permis, un jeton donné est lu (et refusé s'il est invalide).
+AUTH = [{"bearerAuth": []}]; OPTIONAL = [{}, {"bearerAuth": []}]
+def body(name, desc=None):
+    b = {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+    if desc: b["description"] = desc
+    return b
+def done(desc): return {"description": desc}
+def num(desc): return {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}, "description": desc}
+def op(op_id, summary, responses, codes, security=AUTH, **more):
+    o = {"operationId": op_id, "summary": summary, **more, "security": security, "responses": {**responses, **common(*codes, "503")}}
+    return o
+WRITE = ("400", "401", "403", "413", "415")
+sid = num("Numéro de la contribution")
+account_paths = {
+ "/api/v1/accounts": {
+    "post": op("createAccount", "Créer un compte (contributeur ; un administrateur peut donner role et source)",
+               {"201": ok("Account", "Compte créé")}, WRITE + ("409",), OPTIONAL, requestBody=body("RegistrationRequest"),
+               description="Anonyme : un compte contributeur. role ou source donnés par un autre qu'un administrateur : 403. Adresse déjà utilisée : 409."),
+    "get": op("accounts", "Les comptes (administrateur)", {"200": ok("AccountList")}, ("401", "403"))},
+ "/api/v1/accounts/{id}": {
+    "patch": op("updateAccount", "Changer le rôle, la source ou la désactivation d'un compte (administrateur)",
+                {"200": ok("Account")}, WRITE, parameters=[num("Numéro du compte")], requestBody=body("AccountPatch"))},
+ "/api/v1/auth/login": {
+    "post": op("login", "Se connecter : un jeton porteur", {"200": ok("LoginResponse")}, WRITE, OPTIONAL,
+               requestBody=body("LoginRequest"), description="Adresse ou mot de passe erronés : 401. Limité par adresse (429).")},
+ "/api/v1/auth/logout": {
+    "post": op("logout", "Se déconnecter : révoque le jeton utilisé", {"204": done("Jeton révoqué")}, ("401", "403"))},
+ "/api/v1/me": {
+    "get": op("me", "Le compte de l'appelant", {"200": ok("Account")}, ("401", "403")),
+    "delete": op("deleteMe", "Effacer ses données personnelles",
+                 {"204": done("Nom, adresse, mot de passe et jetons effacés ; le travail publié reste, signé « ancien contributeur » ; les commentaires sont supprimés")},
+                 ("401", "403"))},
+ "/api/v1/me/export": {
+    "get": op("exportMe", "Toutes ses données personnelles", {"200": ok("PersonalDataExport")}, ("401", "403"))},
+ "/api/v1/submissions": {
+    "post": op("createSubmission", "Proposer une ressource, une amélioration ou un retour d'expérience (brouillon)",
+               {"201": ok("Submission", "Contribution créée")}, WRITE, requestBody=body("SubmissionRequest")),
+    "get": op("mySubmissions", "Ses contributions", {"200": ok("SubmissionList")}, ("401", "403"))},
+ "/api/v1/submissions/checklist": {
+    "post": op("submissionChecklist", "Vérifier un corps de contribution sans rien enregistrer",
+               {"200": ok("ChecklistResponse")}, WRITE, requestBody=body("SubmissionRequest"))},
+ "/api/v1/submissions/{id}": {
+    "get": op("submission", "Une contribution (son auteur ou un curateur ; 404 pour les autres)", {"200": ok("Submission")},
+              ("400", "401", "403"), parameters=[sid]),
+    "put": op("updateSubmission", "Modifier sa contribution (brouillon, soumise ou modifications demandées)",
+              {"200": ok("Submission")}, WRITE + ("409",), parameters=[sid], requestBody=body("SubmissionRequest"))},
+ "/api/v1/submissions/{id}/transitions": {
+    "post": op("transition", "Faire avancer une contribution (soumettre, retirer, prendre en charge, décider, publier)",
+               {"200": ok("Submission")}, WRITE + ("409", "422"), parameters=[sid], requestBody=body("TransitionRequest"),
+               description="Action non permise dans l'état actuel : 409 avec allowed. submit avec un point bloquant en échec : 422 avec checklist.")},
+ "/api/v1/moderation/queue": {
+    "get": op("moderationQueue", "La file de modération, la plus ancienne soumission d'abord (curateur)", {"200": ok("ModerationQueue")},
+              ("400", "401", "403"), parameters=[
+                  dict(q("state", arr(enum(STATES)), "État ; répétable (par défaut submitted et in_review)"), style="form", explode=True),
+                  q("kind", enum(KINDS), "Nature de la contribution"), q("source", S, "Source"),
+                  q("older_than_days", {"type": "integer", "minimum": 0}, "En attente depuis au moins ce nombre de jours"),
+                  q("page", {"type": "integer", "minimum": 1, "default": 1}, "Page, à partir de 1"),
+                  q("size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Contributions par page")])},
+ "/api/v1/moderation/reasons": {
+    "get": op("rejectionReasons", "Les motifs de refus", {"200": ok("RejectionReasons")}, ("401", "403"))},
+ "/api/v1/moderation/evaluations": {
+    "get": op("heldEvaluations", "Les évaluations en attente (curateur)", {"200": ok("EvaluationList")}, ("401", "403"))},
+ "/api/v1/moderation/comments": {
+    "get": op("flaggedComments", "Les commentaires signalés et visibles, les plus signalés d'abord (curateur)",
+              {"200": ok("FlaggedCommentList")}, ("401", "403"))},
+ "/api/v1/evaluation-grid": {
+    "get": op("evaluationGrid", "La grille d'évaluation en vigueur", {"200": ok("EvaluationGrid")}, ("401",), OPTIONAL)},
+ "/api/v1/resources/{id}/synthesis": {
+    "get": op("synthesis", "La synthèse des évaluations d'une ressource", {"200": ok("Synthesis")}, ("400", "401"), OPTIONAL,
+              parameters=[idp])},
+ "/api/v1/resources/{id}/evaluations": {
+    "get": op("evaluations", "Les évaluations visibles d'une ressource", {"200": ok("EvaluationList")}, ("400", "401"), OPTIONAL,
+              parameters=[idp]),
+    "post": op("evaluate", "Évaluer la version publiée d'une ressource avec la grille", {"201": ok("Evaluation", "Évaluation enregistrée")},
+               WRITE + ("409",), parameters=[idp], requestBody=body("EvaluationInput"),
+               description="Sa propre ressource (ou co-écrite) : 403. Deuxième évaluation de la même version : 409. Compte récent : status held.")},
+ "/api/v1/resources/{id}/evaluations/mine": {
+    "put": op("updateMyEvaluation", "Modifier son évaluation de la version publiée", {"200": ok("Evaluation")}, WRITE,
+              parameters=[idp], requestBody=body("EvaluationInput"))},
+ "/api/v1/evaluations/{id}/moderation": {
+    "post": op("moderateEvaluation", "Libérer ou masquer une évaluation (curateur)", {"200": ok("Evaluation")}, WRITE + ("409",),
+               parameters=[num("Numéro de l'évaluation")], requestBody=body("EvaluationModeration"))},
+ "/api/v1/resources/{id}/comments": {
+    "get": op("comments", "Les commentaires d'une ressource (les masqués exclus)", {"200": ok("CommentList")}, ("400", "401"), OPTIONAL,
+              parameters=[idp]),
+    "post": op("comment", "Commenter une ressource", {"201": ok("Comment", "Commentaire publié")}, WRITE,
+               parameters=[idp], requestBody=body("CommentInput"))},
+ "/api/v1/comments/{id}/flags": {
+    "post": op("flagComment", "Signaler un commentaire", {"204": done("Signalement enregistré")}, WRITE + ("409",),
+               parameters=[num("Numéro du commentaire")], requestBody=body("FlagRequest", "{} sans motif"),
+               description="Deuxième signalement du même commentaire par le même compte : 409.")},
+ "/api/v1/comments/{id}/hide": {
+    "post": op("hideComment", "Masquer un commentaire (curateur)", {"204": done("Commentaire masqué")}, WRITE + ("409",),
+               parameters=[num("Numéro du commentaire")], requestBody=body("HideRequest"))},
+ "/api/v1/resources/{id}/feedback": {
+    "get": op("feedback", "Les retours d'expérience publiés sur une ressource", {"200": ok("FeedbackList")}, ("400", "401"), OPTIONAL,
+              parameters=[idp])},
+}
 doc = {
  "openapi": "3.1.0",
  "info": {"title": "Relais", "version": "1.0.0",
@@ -132,8 +394,11 @@ doc = {
              "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({n: S for n in
                  ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"]}, [])}}},
              "responses": {"200": ok(S, "Réponse OAI-PMH", "text/xml"), **common("400", "413", "415", "503")}}},
+ **account_paths,
  },
- "components": {"schemas": schemas},
+ "components": {"schemas": schemas,
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "rls_ + base64url(32 octets)",
+                                                   "description": "Jeton obtenu par POST /api/v1/auth/login (ou relais token issue)."}}},
 }
 import os
 json.dump(doc, open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi.json"), "w"), ensure_ascii=False, indent=1)
