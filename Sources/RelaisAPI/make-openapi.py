@@ -112,7 +112,7 @@ schemas.update({
     "types": TERMS("Identifiants du vocabulaire types"), "needs": TERMS("Identifiants du vocabulaire besoins"),
     "licence": nul("string", description="Identifiant du vocabulaire licences (cc-by…)"), "url": nul("string"),
     "language": nul("string", description="Code de langue (fr, nl…)"),
-    "learning_time_minutes": {"type": ["integer", "null"], "minimum": 0}}, []),
+    "learning_time_minutes": {"type": ["number", "null"], "minimum": 0, "description": "Durée d'apprentissage en minutes"}}, []),
  "FeedbackInput": obj({"level": nul("string", description="Niveau où la ressource a servi (P5…)"),
                        "context": nul("string", description="Le contexte de la classe"), "worked": nul("string", description="Ce qui a marché"),
                        "adapt": nul("string", description="Ce qu'il faudrait adapter")}, []),
