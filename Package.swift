@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // bcrypt for account passwords (HummingbirdBcrypt): the hash is not ours to write.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -47,12 +49,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RelaisWorkflow",
+            dependencies: ["RelaisCore", "RelaisStore", "RelaisIngest", "RelaisText"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RelaisAuth",
+            dependencies: [
+                "RelaisCore", "RelaisStore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RelaisAPI",
             dependencies: [
-                "RelaisCore", "RelaisStore", "RelaisSearch", "RelaisIngest", "RelaisExport",
+                "RelaisCore", "RelaisStore", "RelaisSearch", "RelaisIngest", "RelaisExport", "RelaisAuth", "RelaisWorkflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             exclude: ["make-openapi.py"],
@@ -62,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "relais",
             dependencies: [
-                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch", "RelaisAPI", "RelaisExport",
+                "RelaisCore", "RelaisStore", "RelaisIngest", "RelaisSearch", "RelaisAPI", "RelaisExport", "RelaisAuth", "RelaisWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "RelaisAPITests",
             dependencies: [
-                "RelaisAPI", "RelaisStore", "RelaisIngest",
+                "RelaisAPI", "RelaisStore", "RelaisIngest", "RelaisAuth", "RelaisWorkflow",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -37,6 +37,18 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// The repository administrator's address, given by OAI-PMH Identify.
     public var adminEmail = "relais@fwb.example.be"
+    /// Evaluation grid definitions (`evaluation-vN.json`).
+    public var gridsPath = "Corpus/grilles"
+    /// bcrypt cost of new passwords (tests lower it).
+    public var passwordCost: UInt8 = 12
+    /// Login attempts per minute per address and per e-mail (bursts of that many).
+    public var loginsPerMinute: Double = 10
+    /// Writes per second per account and per address (bursts of 4 times that).
+    public var writesPerSecond: Double = 5
+    /// Days a login token is valid.
+    public var tokenDays = 30
+    /// Evaluations of contributor accounts younger than this wait for a curator.
+    public var newAccountDays = 7.0
 
     public init() {}
 }
@@ -75,13 +87,18 @@ struct ServerState: Sendable {
     let assets: Assets
     let cache: ResponseCache
     let logger: Logger
+    let writer: Writer
+    let authentication: Authentication
+    let grids: [EvaluationGrid]
+    let loginLimiter: RateLimiter
+    let writeLimiter: RateLimiter
 }
 
 public enum RelaisServer {
     /// The application, ready to run. On an empty database it imports the corpus in the
     /// background, answering `/readyz` with 503 until it is done.
     public static func application(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-        let (writer, state) = try open(configuration, logger: logger)
+        let state = try open(configuration, logger: logger)
         let (router, _) = Routes.router(state)
         let app = Application(
             router: router,
@@ -96,32 +113,35 @@ public enum RelaisServer {
             },
             logger: logger
         )
-        let writerBox = WriterBox(store: writer)
-        Thread.detachNewThread {
-            prepare(writerBox, state: state)
-        }
+        state.writer.submit { store in prepare(store, state: state) }
         return app
     }
 
     /// The router alone, for tests: the database must already hold what the test needs.
     static func testRouter(_ configuration: ServerConfiguration, logger: Logger) async throws -> (Router<RelaisRequestContext>, RouteTable) {
-        let (_, state) = try open(configuration, logger: logger)
+        let state = try open(configuration, logger: logger)
         state.readiness.set(.ready)
         return Routes.router(state)
     }
 
     /// The writer, which opens first (it creates and migrates the database the readers then
     /// open), and everything the routes share.
-    private static func open(_ configuration: ServerConfiguration, logger: Logger) throws -> (Store, ServerState) {
+    private static func open(_ configuration: ServerConfiguration, logger: Logger) throws -> ServerState {
         let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: configuration.vocabulariesPath))
-        let writer = try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes)
+        let grids = try EvaluationGrid.loadAll(from: URL(fileURLWithPath: configuration.gridsPath))
+        guard !grids.isEmpty else {
+            throw GridError(file: configuration.gridsPath, reason: "aucune grille d'évaluation (evaluation-v1.json attendu)")
+        }
+        let writer = Writer(store: try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes))
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
                                   size: configuration.readers, deadline: configuration.deadline,
                                   mmapBytes: configuration.readerMmapBytes)
-        let state = ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
-                                labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
-                                assets: try Assets.load(), cache: try cache(configuration), logger: logger)
-        return (writer, state)
+        return ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
+                           labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
+                           assets: try Assets.load(), cache: try cache(configuration), logger: logger,
+                           writer: writer, authentication: Authentication(pool: pool, writer: writer), grids: grids,
+                           loginLimiter: RateLimiter(rate: configuration.loginsPerMinute / 60, burst: configuration.loginsPerMinute),
+                           writeLimiter: RateLimiter(rate: configuration.writesPerSecond, burst: configuration.writesPerSecond * 4))
     }
 
     private static func cache(_ configuration: ServerConfiguration) throws -> ResponseCache {
@@ -131,14 +151,14 @@ public enum RelaisServer {
     }
 
     /// Imports the corpus into an empty database, then warms every reader.
-    private static func prepare(_ writer: WriterBox, state: ServerState) {
+    private static func prepare(_ store: Store, state: ServerState) {
         let logger = state.logger
         do {
-            let counts = try writer.store.counts()
+            let counts = try store.counts()
             if counts.published == 0 {
                 let paths = state.configuration.corpusPaths.filter { FileManager.default.fileExists(atPath: $0) }
                 logger.info("base vide : import du corpus (\(paths.joined(separator: ", ")))")
-                let importer = Importer(store: writer.store, vocabularies: state.vocabularies)
+                let importer = Importer(store: store, vocabularies: state.vocabularies)
                 var lastFile = ""
                 let report = try importer.run(paths: paths) { progress in
                     guard progress.currentFile != lastFile, !progress.currentFile.isEmpty else { return }
@@ -176,8 +196,3 @@ public enum RelaisServer {
     }
 }
 
-/// The writer connection handed to the start-up thread, its only user.
-private final class WriterBox: @unchecked Sendable {
-    let store: Store
-    init(store: Store) { self.store = store }
-}

@@ -149,6 +149,137 @@ enum Migrations {
             -- without this index each page sorts the whole table.
             CREATE INDEX resources_changes ON resources (updated_at, id);
             """),
+        Migration(version: 8, name: "co-construction: accounts, tokens, submissions, versions, evaluations, comments, audit columns", sql: """
+            -- Personal data lives in email, name and password_hash only: erasure sets them to NULL
+            -- and keeps the row, so that published work and audit rows still point somewhere.
+            CREATE TABLE accounts (
+                id INTEGER PRIMARY KEY,
+                email TEXT UNIQUE COLLATE NOCASE,
+                name TEXT,
+                password_hash TEXT,
+                role TEXT NOT NULL CHECK (role IN ('contributor', 'evaluator', 'curator', 'importer', 'admin')),
+                source TEXT,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                erased_at TEXT
+            );
+            -- Bearer tokens are stored as the SHA-256 of the token only.
+            CREATE TABLE tokens (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                hash TEXT NOT NULL UNIQUE,
+                label TEXT,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                last_used_at TEXT,
+                revoked_at TEXT
+            );
+            CREATE INDEX tokens_by_account ON tokens (account_id);
+
+            ALTER TABLE resources ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            -- The evaluation summary of search hits, kept beside the quality prior it feeds.
+            ALTER TABLE resources ADD COLUMN evaluation_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE resources ADD COLUMN evaluation_mean REAL;
+            -- Earlier versions of resources changed through moderation (immutable once written).
+            CREATE TABLE resource_versions (
+                resource_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                record TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                submission_id INTEGER,
+                PRIMARY KEY (resource_id, version)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER resource_versions_immutable BEFORE UPDATE ON resource_versions BEGIN
+                SELECT RAISE(ABORT, 'a resource version never changes');
+            END;
+            -- Who wrote a resource (its submitter, and the authors of accepted improvements):
+            -- nobody evaluates their own work.
+            CREATE TABLE resource_authors (
+                resource_id TEXT NOT NULL,
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                PRIMARY KEY (resource_id, account_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE submissions (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('new_resource', 'improvement', 'feedback')),
+                state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'in_review', 'changes_requested',
+                                                     'approved', 'published', 'rejected', 'withdrawn')),
+                author_id INTEGER REFERENCES accounts(id),
+                assignee_id INTEGER REFERENCES accounts(id),
+                resource_id TEXT,
+                resource_version INTEGER,
+                source TEXT NOT NULL,
+                title TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                decision_reason TEXT,
+                decision_text TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                submitted_at TEXT,
+                decided_at TEXT,
+                published_at TEXT
+            );
+            CREATE INDEX submissions_queue ON submissions (state, submitted_at, id);
+            CREATE INDEX submissions_by_author ON submissions (author_id, updated_at);
+            CREATE INDEX submissions_by_resource ON submissions (resource_id, kind, state);
+            CREATE TABLE submission_comments (
+                id INTEGER PRIMARY KEY,
+                submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+                author_id INTEGER REFERENCES accounts(id),
+                text TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX submission_comments_by_submission ON submission_comments (submission_id);
+
+            CREATE TABLE evaluations (
+                id INTEGER PRIMARY KEY,
+                resource_id TEXT NOT NULL,
+                resource_version INTEGER NOT NULL,
+                evaluator_id INTEGER NOT NULL REFERENCES accounts(id),
+                grid_version INTEGER NOT NULL,
+                answers TEXT NOT NULL,
+                expert INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('visible', 'held', 'hidden')),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (resource_id, resource_version, evaluator_id)
+            );
+            CREATE INDEX evaluations_by_status ON evaluations (status, created_at);
+
+            CREATE TABLE comments (
+                id INTEGER PRIMARY KEY,
+                resource_id TEXT NOT NULL,
+                author_id INTEGER REFERENCES accounts(id),
+                text TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                hidden_at TEXT,
+                hidden_by INTEGER REFERENCES accounts(id),
+                hidden_reason TEXT
+            );
+            CREATE INDEX comments_by_resource ON comments (resource_id, created_at);
+            CREATE TABLE comment_flags (
+                comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                reason TEXT,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (comment_id, account_id)
+            ) WITHOUT ROWID;
+
+            -- Trusted sources publish on import; the others land in the moderation queue.
+            CREATE TABLE sources (
+                name TEXT PRIMARY KEY,
+                trusted INTEGER NOT NULL DEFAULT 1
+            ) WITHOUT ROWID;
+
+            -- The audit row of a transition names the version and the states it went between.
+            ALTER TABLE audit ADD COLUMN version INTEGER;
+            ALTER TABLE audit ADD COLUMN from_state TEXT;
+            ALTER TABLE audit ADD COLUMN to_state TEXT;
+            ALTER TABLE audit ADD COLUMN reason TEXT;
+            CREATE INDEX audit_by_object ON audit (object, id);
+            CREATE INDEX audit_by_actor ON audit (actor, id);
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -60,7 +60,7 @@ public final class Store {
             record = excluded.record, original = excluded.original, content_hash = excluded.content_hash,
             file = excluded.file, record_index = excluded.record_index, line = excluded.line,
             batch_id = excluded.batch_id, updated_at = excluded.updated_at,
-            sort_date = excluded.sort_date, duration = excluded.duration
+            sort_date = excluded.sort_date, duration = excluded.duration, version = resources.version + 1
         """)
     private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_id = ?")
     private lazy var insertTerm = try! db.prepare(
@@ -70,8 +70,6 @@ public final class Store {
                batch_id = ?2, updated_at = ?3
         WHERE id = ?1 AND status <> 'deleted'
         """)
-    private lazy var insertAudit = try! db.prepare(
-        "INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
 
     /// Opens (creating if needed) the database at `path`, in WAL mode, and migrates it.
     /// `:memory:` gives a private in-memory database. `mmapBytes` of the file are read through
@@ -126,7 +124,9 @@ public final class Store {
 
     /// Runs `body` in a transaction. Writes defer some index work (one FTS5 statement per
     /// transaction instead of one per row): it is flushed before the commit, dropped on rollback.
+    /// Inside a transaction already, `body` joins it.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if !db.isAutocommit { return try body() }
         do {
             return try db.transaction {
                 let result = try body()
@@ -290,10 +290,6 @@ public final class Store {
             return true
         }
         return false
-    }
-
-    public func audit(actor: String, action: String, object: String?, detail: String?) throws {
-        try insertAudit.run([Clock.now(), actor, action, object, detail])
     }
 
     // MARK: Reading

@@ -5,7 +5,8 @@ struct Relais: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relais",
         abstract: "Relais : dépôt et moteur de recherche de ressources éducatives libres (FWB).",
-        subcommands: [ServeCommand.self, ImportCommand.self, HarvestCommand.self, SearchCommand.self, ReindexCommand.self, ExportCommand.self]
+        subcommands: [ServeCommand.self, ImportCommand.self, HarvestCommand.self, SearchCommand.self, ReindexCommand.self, ExportCommand.self,
+                      UserCommand.self, TokenCommand.self]
     )
 }
 

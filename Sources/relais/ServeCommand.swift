@@ -29,6 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-email"), help: "Adresse de l'administrateur (OAI-PMH Identify).")
     var adminEmail = "relais@fwb.example.be"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(name: .long, help: "Dossier des grilles d'évaluation (evaluation-vN.json).") var grids = "Corpus/grilles"
+    @Option(name: .customLong("logins-per-minute"), help: "Tentatives de connexion par minute, par adresse et par compte.")
+    var loginsPerMinute: Double = 10
+    @Option(name: .customLong("writes-per-second"), help: "Écritures par seconde, par compte et par adresse.")
+    var writesPerSecond: Double = 5
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port : entre 0 et 65535") }
@@ -39,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65536).contains(mmapMB) else { throw ValidationError("--mmap-mb : entre 0 et 65536") }
         guard (0...4096).contains(cacheMB) else { throw ValidationError("--cache-mb : entre 0 et 4096") }
         guard deadline > 0, deadline <= 600 else { throw ValidationError("--deadline : entre 0 et 600 secondes") }
+        guard loginsPerMinute > 0, writesPerSecond > 0 else { throw ValidationError("--logins-per-minute et --writes-per-second : plus de 0") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level : \(logLevel) inconnu") }
     }
 
@@ -55,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         configuration.adminEmail = adminEmail
         configuration.rateLimit = rateLimit
+        configuration.gridsPath = grids
+        configuration.loginsPerMinute = loginsPerMinute
+        configuration.writesPerSecond = writesPerSecond
         configuration.deadline = .milliseconds(Int64(deadline * 1000))
         var logger = Logger(label: "relais")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

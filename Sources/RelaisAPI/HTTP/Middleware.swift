@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import RelaisSearch
+import RelaisStore
 import Synchronization
 
 /// The request context: Hummingbird's core storage plus the peer address (rate limits, logs).
@@ -83,6 +84,8 @@ struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let refusal as Refusal:
+            return Problem(refusal)
         case let error as SearchError:
             return Problem.badParameter(SearchParameters.parameter(forDimension: error.parameter), error.message)
         case let error as DeadlineExceeded:
@@ -128,9 +131,13 @@ final class RateLimiter: Sendable {
     private struct Bucket { var tokens: Double; var updated: ContinuousClock.Instant }
     private let buckets = Mutex<[String: Bucket]>([:])
     let rate: Double
-    var burst: Double { rate * 2 }
+    let burst: Double
 
-    init(rate: Double) { self.rate = rate }
+    /// `rate` per second, bursts of `burst` (twice the rate unless said).
+    init(rate: Double, burst: Double? = nil) {
+        self.rate = rate
+        self.burst = max(1, burst ?? rate * 2)
+    }
 
     /// nil when allowed; otherwise the seconds to wait.
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {

@@ -5,7 +5,8 @@ import RelaisSearch
 import RelaisStore
 
 extension Labeller {
-    func search(_ response: SearchResponse, request: SearchRequest) -> SearchPayload {
+    func search(_ response: SearchResponse, request: SearchRequest,
+                evaluations: [String: (count: Int, mean: Double?)] = [:]) -> SearchPayload {
         SearchPayload(
             query: request.query,
             effectiveQuery: response.effectiveQuery,
@@ -18,7 +19,7 @@ extension Labeller {
             },
             total: response.total, page: response.page, size: response.size, sort: request.sort.rawValue,
             tookMs: (response.tookMilliseconds * 100).rounded() / 100,
-            hits: response.hits.map(hit),
+            hits: response.hits.map { hit($0, evaluation: evaluations[$0.resource.id.rawValue]) },
             facets: Dictionary(uniqueKeysWithValues: SearchEngine.dimensions.map { dimension in
                 (dimension, FacetPayload(
                     label: Self.dimensionLabels[dimension] ?? dimension,
@@ -29,7 +30,7 @@ extension Labeller {
         )
     }
 
-    func hit(_ hit: SearchHit) -> HitPayload {
+    func hit(_ hit: SearchHit, evaluation: (count: Int, mean: Double?)?) -> HitPayload {
         let r = hit.resource
         return HitPayload(
             id: r.id.rawValue, title: r.displayTitle, source: r.source, sourceLabel: Self.sourceLabel(r.source),
@@ -44,7 +45,7 @@ extension Labeller {
             },
             levels: terms(r.levels, .level), domains: terms(r.domains, .domain), types: terms(r.resourceTypes, .resourceType),
             needs: terms(r.specificNeeds, .specificNeed), licence: licence(r.licence), duration: r.duration,
-            evaluation: .none, score: (hit.score * 1000).rounded() / 1000,
+            evaluation: evaluation.map { EvaluationSummary(count: $0.count, average: $0.mean) } ?? .none, score: (hit.score * 1000).rounded() / 1000,
             explain: hit.explanation.map {
                 ExplainPayload(bm25: $0.bm25, exactTitleBoost: $0.exactTitleBoost, phraseBoost: $0.phraseBoost,
                                titleWordsBoost: $0.titleWordsBoost, qualityFactor: $0.qualityFactor, total: $0.total,
@@ -53,7 +54,8 @@ extension Labeller {
         )
     }
 
-    func resource(_ r: Resource, provenance: Provenance?, related: [RelatedPayload]) -> ResourcePayload {
+    func resource(_ r: Resource, provenance: Provenance?, related: [RelatedPayload], version: Int,
+                  synthesis: EvaluationSynthesis) -> ResourcePayload {
         let langTexts = { (texts: [LangText]) in texts.map { LangTextPayload(language: $0.language, text: $0.text) } }
         let id = r.id.rawValue
         return ResourcePayload(
@@ -85,7 +87,9 @@ extension Labeller {
                 ProvenancePayload(file: $0.file, recordIndex: $0.recordIndex, line: $0.line, batch: $0.batch,
                                   contentHash: $0.contentHash)
             },
-            evaluation: EvaluationSummary(count: 0, average: nil, criteria: []),
+            version: version,
+            evaluation: EvaluationSummary(count: synthesis.count, average: synthesis.overallMean),
+            synthesis: synthesis,
             related: related,
             links: LinksPayload(self: "/api/v1/resources/\(id)", lom: "/api/v1/resources/\(id)/lom", page: "/ressource/\(id)")
         )

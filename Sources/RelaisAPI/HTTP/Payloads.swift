@@ -10,12 +10,20 @@ struct TermPayload: Encodable, Sendable {
     var label: String
 }
 
+/// The evaluation summary of a hit: how many, and the mean on the 1-4 scale (null: none yet).
 struct EvaluationSummary: Encodable, Sendable {
     var count: Int
     var average: Double?
-    var criteria: [String]? = nil
 
     static let none = EvaluationSummary(count: 0, average: nil)
+
+    enum CodingKeys: String, CodingKey { case count, average }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(count, forKey: .count)
+        if let average { try container.encode((average * 100).rounded() / 100, forKey: .average) } else { try container.encodeNil(forKey: .average) }
+    }
 }
 
 struct SnippetPayload: Encodable, Sendable {
@@ -198,7 +206,9 @@ struct ResourcePayload: Encodable, Sendable {
     var bodyHtml: String?
     var relations: [RelationPayload]
     var provenance: ProvenancePayload?
+    var version: Int
     var evaluation: EvaluationSummary
+    var synthesis: EvaluationSynthesis
     var related: [RelatedPayload]
     var links: LinksPayload
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import RelaisCore
 
 /// An RFC 9457 problem: what went wrong, in French, naming the parameter at fault. Every
 /// error the API returns is one of these; nothing else (no stack trace, no SQL) leaves.
@@ -14,6 +15,10 @@ public struct Problem: Error, Sendable {
     public var headers: HTTPFields = [:]
     /// Extra members (the allowed methods of a 405, the limit of a 413...).
     public var extra: [String: String] = [:]
+    /// The actions allowed now, on a 409 about a workflow step.
+    public var allowed: [String]?
+    /// The submission checklist, on a 422 about submitting.
+    public var checklist: [ChecklistItem]?
 
     public init(_ status: HTTPResponse.Status, slug: String, title: String, detail: String, parameter: String? = nil) {
         self.status = status
@@ -43,6 +48,8 @@ public struct Problem: Error, Sendable {
         ]
         if let parameter { object["parameter"] = parameter }
         for (key, value) in extra { object[key] = value }
+        if let allowed { object["allowed"] = allowed }
+        if let checklist { object["checklist"] = checklist.map(JSONShape.checklistItem) }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         var fields = headers
         fields[.contentType] = "application/problem+json; charset=utf-8"

@@ -12,8 +12,8 @@ enum Routes {
     static func router(_ state: ServerState) -> (Router<RelaisRequestContext>, RouteTable) {
         let router = Router(context: RelaisRequestContext.self, options: [.autoGenerateHeadEndpoints])
         router.add(middleware: AccessLogMiddleware(logger: state.logger))
-        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
-                                              allowMethods: [.get, .head, .post, .options],
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch, .authorization],
+                                              allowMethods: [.get, .head, .post, .put, .patch, .delete, .options],
                                               exposedHeaders: ["ETag", "X-Request-Id", "Retry-After"], maxAge: .seconds(3600)))
         let handlers = Handlers(state: state)
         typealias Handler = @Sendable (Request, RelaisRequestContext) async throws -> Response
@@ -36,6 +36,40 @@ enum Routes {
         get("/api/v1/vocabularies/{name}", handlers.vocabulary)
         get("/oai", handlers.oai)
         routes.append((.post, "/oai", true, handlers.oaiPost))
+
+        for page in ["/connexion", "/soumettre", "/mes-contributions", "/contribution/{id}", "/moderation", "/ressource/{id}/evaluer"] {
+            get(page, documented: false, handlers.page)
+        }
+        func post(_ path: String, _ handler: @escaping Handler) { routes.append((.post, path, true, handler)) }
+        post("/api/v1/accounts", handlers.register)
+        get("/api/v1/accounts", handlers.listAccounts)
+        routes.append((.patch, "/api/v1/accounts/{id}", true, handlers.patchAccount))
+        post("/api/v1/auth/login", handlers.login)
+        post("/api/v1/auth/logout", handlers.logout)
+        get("/api/v1/me", handlers.me)
+        get("/api/v1/me/export", handlers.meExport)
+        routes.append((.delete, "/api/v1/me", true, handlers.meDelete))
+        post("/api/v1/submissions", handlers.createSubmission)
+        get("/api/v1/submissions", handlers.listSubmissions)
+        post("/api/v1/submissions/checklist", handlers.liveChecklist)
+        get("/api/v1/submissions/{id}", handlers.getSubmission)
+        routes.append((.put, "/api/v1/submissions/{id}", true, handlers.putSubmission))
+        post("/api/v1/submissions/{id}/transitions", handlers.transition)
+        get("/api/v1/moderation/queue", handlers.queue)
+        get("/api/v1/moderation/reasons", handlers.reasons)
+        get("/api/v1/moderation/evaluations", handlers.heldEvaluations)
+        get("/api/v1/moderation/comments", handlers.flaggedComments)
+        get("/api/v1/evaluation-grid", handlers.evaluationGrid)
+        get("/api/v1/resources/{id}/synthesis", handlers.synthesis)
+        get("/api/v1/resources/{id}/evaluations", handlers.listEvaluations)
+        post("/api/v1/resources/{id}/evaluations", handlers.postEvaluation)
+        routes.append((.put, "/api/v1/resources/{id}/evaluations/mine", true, handlers.putEvaluation))
+        post("/api/v1/evaluations/{id}/moderation", handlers.moderateEvaluation)
+        get("/api/v1/resources/{id}/comments", handlers.listComments)
+        post("/api/v1/resources/{id}/comments", handlers.postComment)
+        post("/api/v1/comments/{id}/flags", handlers.flagComment)
+        post("/api/v1/comments/{id}/hide", handlers.hideComment)
+        get("/api/v1/resources/{id}/feedback", handlers.feedbackList)
 
         var table = RouteTable()
         for route in routes { table.add(route.method, route.path, documented: route.documented) }
@@ -186,8 +220,11 @@ struct Handlers: Sendable {
         try state.readiness.require()
         let labeller = state.labeller
         return try await cached("s\u{1}" + SearchParameters.cacheKey(searchRequest)) {
-            let response = try await state.pool.run { reader in try reader.engine.search(searchRequest) }
-            return try jsonData(labeller.search(response, request: searchRequest))
+            let (response, evaluations) = try await state.pool.run { reader in
+                let response = try reader.engine.search(searchRequest)
+                return (response, try reader.store.evaluationSummaries(ids: response.hits.map(\.resource.id.rawValue)))
+            }
+            return try jsonData(labeller.search(response, request: searchRequest, evaluations: evaluations))
         }
     }
 
@@ -226,11 +263,15 @@ struct Handlers: Sendable {
         let id = try resourceID(context)
         try state.readiness.require()
         let labeller = state.labeller
+        let handlers = self
         let payload: ResourcePayload? = try await state.pool.run { reader in
             guard let record = try reader.store.publishedRecord(id) else { return nil }
             let related = try reader.engine.related(to: record.resource, limit: 5)
                 .map { RelatedPayload(id: $0.id.rawValue, title: $0.displayTitle) }
-            return labeller.resource(record.resource, provenance: record.provenance, related: related)
+            let version = try reader.store.publishedVersion(id)?.version ?? 1
+            let synthesis = try handlers.workbench(reader.store).synthesis(resourceID: id.rawValue)
+            return labeller.resource(record.resource, provenance: record.provenance, related: related, version: version,
+                                     synthesis: synthesis)
         }
         guard let payload else { throw Problem.notFound("aucune ressource publiée n'a l'identifiant « \(id.rawValue) »") }
         return conditional(Array(try jsonData(payload)), contentType: Self.json, request: request)
