@@ -132,13 +132,15 @@ public enum RelaisServer {
         guard !grids.isEmpty else {
             throw GridError(file: configuration.gridsPath, reason: "aucune grille d'évaluation (evaluation-v1.json attendu)")
         }
-        let writer = Writer(store: try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes))
+        let cache = try cache(configuration)
+        let writer = Writer(store: try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes),
+                            afterChange: { cache.invalidate() })
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
                                   size: configuration.readers, deadline: configuration.deadline,
                                   mmapBytes: configuration.readerMmapBytes)
         return ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                            labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
-                           assets: try Assets.load(), cache: try cache(configuration), logger: logger,
+                           assets: try Assets.load(), cache: cache, logger: logger,
                            writer: writer, authentication: Authentication(pool: pool, writer: writer), grids: grids,
                            loginLimiter: RateLimiter(rate: configuration.loginsPerMinute / 60, burst: configuration.loginsPerMinute),
                            writeLimiter: RateLimiter(rate: configuration.writesPerSecond, burst: configuration.writesPerSecond * 4))

@@ -75,18 +75,26 @@ enum Fixture {
         return configuration
     }
 
-    static func application(rateLimit: Double = 0, databasePath: String? = nil, oaiPageSize: Int = 100) async throws -> some ApplicationProtocol {
+    static func application(rateLimit: Double = 0, databasePath: String? = nil, oaiPageSize: Int = 100,
+                            configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "relais-test")
         logger.logLevel = .warning
-        let (router, _) = try await RelaisServer.testRouter(
-            try configuration(rateLimit: rateLimit, databasePath: databasePath, oaiPageSize: oaiPageSize), logger: logger)
+        var configuration = try configuration(rateLimit: rateLimit, databasePath: databasePath, oaiPageSize: oaiPageSize)
+        configuration.gridsPath = corpus.appendingPathComponent("grilles").path
+        configuration.passwordCost = 4
+        configuration.writesPerSecond = 10_000
+        configuration.loginsPerMinute = 10_000
+        configure(&configuration)
+        let (router, _) = try await RelaisServer.testRouter(configuration, logger: logger)
         return Application(router: router, logger: logger)
     }
 
     static func routeTable() async throws -> RouteTable {
         var logger = Logger(label: "relais-test")
         logger.logLevel = .warning
-        return try await RelaisServer.testRouter(try configuration(), logger: logger).1
+        var configuration = try configuration()
+        configuration.gridsPath = corpus.appendingPathComponent("grilles").path
+        return try await RelaisServer.testRouter(configuration, logger: logger).1
     }
 }
 
@@ -135,7 +143,16 @@ struct SchemaChecker: @unchecked Sendable {
         if let allowed = schema["enum"] as? [Any] {
             guard allowed.contains(where: { "\($0)" == "\(value)" }) else { return ["\(path): \(value) hors enum"] }
         }
+        if let types = schema["type"] as? [String] {
+            // `type: [T, "null"]`: null, or a value of the other type checked in full.
+            if value is NSNull { return types.contains("null") ? [] : ["\(path): null non permis"] }
+            var single = schema
+            single["type"] = types.first { $0 != "null" }
+            return problems(value, single, at: path)
+        }
         switch schema["type"] as? String {
+        case "null":
+            return value is NSNull ? [] : ["\(path): null attendu"]
         case "object":
             guard let object = value as? [String: Any] else { return ["\(path): objet attendu"] }
             var found: [String] = []
@@ -157,6 +174,8 @@ struct SchemaChecker: @unchecked Sendable {
             return array.enumerated().flatMap { problems($1, items, at: "\(path)[\($0)]") }
         case "string":
             return value is String ? [] : ["\(path): chaîne attendue"]
+        case _ where value is NSNull && schema["type"] != nil:
+            return ["\(path): null non permis"]
         case "integer":
             guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded() else {
                 return ["\(path): entier attendu"]

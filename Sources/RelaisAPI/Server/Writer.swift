@@ -9,18 +9,26 @@ import Synchronization
 final class Writer: Sendable {
     private let box: StoreBox
     private let thread = JobThread(name: "relais-writer")
+    /// Called after each change made through `run`, on the writer's thread: the answer cache
+    /// forgets at once instead of at the watcher's next look (a curator who withdraws a
+    /// resource must not find it in the next search).
+    private let afterChange: @Sendable () -> Void
 
-    init(store: Store) {
+    init(store: Store, afterChange: @escaping @Sendable () -> Void = {}) {
         box = StoreBox(store: store)
+        self.afterChange = afterChange
     }
 
     /// Runs `job` with the writer's store, off the caller's thread.
     func run<T: Sendable>(_ job: @escaping @Sendable (Store) throws -> T) async throws -> T {
         let box = box
+        let afterChange = afterChange
         return try await withCheckedThrowingContinuation { continuation in
             thread.submit {
                 do {
-                    continuation.resume(returning: try job(box.store))
+                    let result = try job(box.store)
+                    afterChange()
+                    continuation.resume(returning: result)
                 } catch {
                     continuation.resume(throwing: error)
                 }
