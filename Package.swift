@@ -104,6 +104,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RelaisWorkflowTests",
+            dependencies: ["RelaisWorkflow", "RelaisStore", "RelaisAuth", "RelaisIngest", "RelaisSQLite"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RelaisExportTests", dependencies: ["RelaisExport", "RelaisIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisTextTests",

@@ -19,6 +19,9 @@ extension Workbench {
         } catch {
             throw Refusal(.invalid, error.message, field: error.field)
         }
+        // One transaction: the synthesis written is the one of every evaluation stored so far,
+        // whichever connection stored them.
+        return try store.transaction {
         let record: EvaluationRecord
         if replacing {
             guard let existing = try store.evaluation(resourceID: resourceID, version: version, evaluatorID: actor.id) else {
@@ -32,6 +35,7 @@ extension Workbench {
         }
         try refreshQuality(resourceID: resourceID)
         return record
+        }
     }
 
     /// Evaluations of brand-new contributor accounts wait for a curator (spam, rings of friends);

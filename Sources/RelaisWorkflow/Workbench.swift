@@ -337,6 +337,11 @@ public struct Workbench {
     /// Puts the submission's content live; returns the resource and version it touched.
     private func publish(_ record: SubmissionRecord, by actor: Account) throws -> (String?, Int?) {
         let body = try body(of: record)
+        if record.kind == .improvement, let id = record.resourceID,
+           let (current, _) = try store.publishedVersion(ResourceID(rawValue: id)), current != record.resourceVersion {
+            throw Refusal(.conflict, "la ressource est passée à la version \(current) depuis la proposition (faite sur la version \(record.resourceVersion ?? 0)) ; demandez à l'auteur de la mettre à jour",
+                          allowed: [])
+        }
         let assessment = try assess(body, submissionID: record.id)
         guard assessment.ready else {
             throw Refusal(.unprocessable, "la soumission ne remplit plus la liste de vérification (la ressource visée a pu changer)",
