@@ -143,7 +143,7 @@ schemas.update({
     "source": {"type": "string", "description": "contributions pour les contributions du site"},
     "author": ref("PersonRef"), "assignee": nullable("PersonRef"),
     "created_at": DT, "updated_at": DT, "submitted_at": DTN,
-    "format": enum(["json", "lom", "markdown"], "Format du contenu d'une nouvelle ressource ; null pour une amélioration ou un retour", null=True),
+    "format": enum(["json", "lom", "markdown", "import"], "Format du contenu d'une nouvelle ressource (import : notice d'une source à modérer, déposée par l'import) ; null pour une amélioration ou un retour", null=True),
     "metadata": nullable("SubmissionMetadata"), "content": nul("string"),
     "changes": nullable("SubmissionMetadata"), "rationale": nul("string"),
     "diff": dict(arr(ref("FieldChange")), description="Pour une amélioration ; [] sinon"),

@@ -9,11 +9,13 @@ public struct ImportCounts: Codable, Sendable, Equatable {
     public var unchanged = 0
     public var deleted = 0
     public var rejected = 0
+    /// Records of an untrusted source put in the moderation queue instead of published.
+    public var queued = 0
     public var warnings = 0
 
     public init() {}
 
-    public var records: Int { created + updated + unchanged + deleted + rejected }
+    public var records: Int { created + updated + unchanged + deleted + rejected + queued }
 
     mutating func add(_ other: ImportCounts) {
         created += other.created
@@ -21,6 +23,7 @@ public struct ImportCounts: Codable, Sendable, Equatable {
         unchanged += other.unchanged
         deleted += other.deleted
         rejected += other.rejected
+        queued += other.queued
         warnings += other.warnings
     }
 }
@@ -187,6 +190,14 @@ public final class Importer {
         var fileWarningValues: [WarningKey: Int] = [:]
         let batch = report.batch
         var seen = 0
+        let trusted: Bool
+        do {
+            trusted = try store.isTrusted(source: source)
+        } catch {
+            report.filesRejected += 1
+            report.rejections.append(.init(file: entry.display, reason: "\(error)"))
+            return 0
+        }
         do {
             let work = {
                 try Self.pipelined(parser: parser, file: entry.url, context: context) { event in
@@ -198,9 +209,16 @@ public final class Importer {
                         let provenance = Provenance(
                             file: entry.display, recordIndex: record.recordIndex, line: record.line, batch: batch,
                             contentHash: ContentHash.hex(record.original.utf8, salt: Self.mapperVersion))
-                        let outcome = try self.store.write(
-                            StoredRecord(resource: record.resource, provenance: provenance, original: record.original),
-                            batch: batch)
+                        let stored = StoredRecord(resource: record.resource, provenance: provenance, original: record.original)
+                        guard trusted else {
+                            if try self.store.queueImported(stored, actor: self.actor) {
+                                counts[format, default: .init()].queued += 1
+                            } else {
+                                counts[format, default: .init()].unchanged += 1
+                            }
+                            return
+                        }
+                        let outcome = try self.store.write(stored, batch: batch)
                         switch outcome {
                         case .created: counts[format, default: .init()].created += 1
                         case .updated: counts[format, default: .init()].updated += 1
@@ -231,7 +249,8 @@ public final class Importer {
                 if !self.dryRun {
                     try self.store.audit(actor: self.actor, action: "import.file", object: entry.display,
                                          detail: "batch \(batch ?? 0): \(summary.created) créées, \(summary.updated) mises à jour, "
-                                            + "\(summary.unchanged) inchangées, \(summary.deleted) supprimées, \(summary.rejected) refusées")
+                                            + "\(summary.unchanged) inchangées, \(summary.deleted) supprimées, \(summary.rejected) refusées"
+                                            + (summary.queued > 0 ? ", \(summary.queued) en attente de modération" : ""))
                 }
             }
             if dryRun { try store.rehearse(work) } else { try store.transaction(work) }

@@ -280,6 +280,13 @@ enum Migrations {
             CREATE INDEX audit_by_object ON audit (object, id);
             CREATE INDEX audit_by_actor ON audit (actor, id);
             """),
+        Migration(version: 9, name: "imports of untrusted sources wait in the moderation queue", sql: """
+            -- A queued import keeps the record as read and where it came from, to publish it
+            -- exactly as a trusted import would have.
+            ALTER TABLE submissions ADD COLUMN original TEXT;
+            ALTER TABLE submissions ADD COLUMN provenance TEXT;
+            ALTER TABLE submissions ADD COLUMN content_hash TEXT;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

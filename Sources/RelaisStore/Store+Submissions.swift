@@ -271,3 +271,59 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Puts an imported record of an untrusted source in the moderation queue: a new
+    /// submission, or the pending one of the same resource updated. False when the pending
+    /// submission already holds these exact bytes.
+    public func queueImported(_ record: StoredRecord, actor: String) throws -> Bool {
+        let id = record.resource.id.rawValue
+        let pending = try db.prepare("""
+            SELECT id, content_hash, state FROM submissions
+            WHERE resource_id = ? AND kind = 'new_resource' AND author_id IS NULL
+              AND state IN ('submitted', 'in_review', 'changes_requested', 'approved')
+            ORDER BY id DESC LIMIT 1
+            """)
+        try pending.bindAll([id])
+        let json = try ResourceJSON.encode(record.resource)
+        let payload = try Self.importPayload(resourceJSON: json)
+        let provenance = String(decoding: try JSONEncoder().encode(record.provenance), as: UTF8.self)
+        let title = record.resource.displayTitle
+        if try pending.step() {
+            let existing = pending.int64(0)
+            guard pending.text(1) != record.provenance.contentHash else { return false }
+            try db.prepare("""
+                UPDATE submissions SET title = ?, payload = ?, original = ?, provenance = ?, content_hash = ?, updated_at = ?
+                WHERE id = ?
+                """).run([title, payload, record.original, provenance, record.provenance.contentHash, Clock.now(), existing])
+            try audit(actor: actor, action: "submission.reimport", object: "soumission:\(existing)", detail: record.provenance.file)
+            return true
+        }
+        let now = Clock.now()
+        try db.prepare("""
+            INSERT INTO submissions (kind, state, author_id, resource_id, source, title, payload, original, provenance, content_hash,
+                                     created_at, updated_at, submitted_at)
+            VALUES ('new_resource', 'submitted', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run([id, record.resource.source, title, payload, record.original, provenance, record.provenance.contentHash,
+                      now, now, now])
+        let submission = db.lastInsertRowID
+        try audit(actor: actor, action: "submission.create", object: "soumission:\(submission)",
+                  detail: "import \(record.provenance.file)", to: SubmissionState.submitted.rawValue)
+        return true
+    }
+
+    /// The submission body of a queued import: the mapped resource as JSON.
+    static func importPayload(resourceJSON: String) throws -> String {
+        let object: [String: Any] = ["kind": "new_resource", "format": "import", "content": resourceJSON]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+                      as: UTF8.self)
+    }
+
+    /// The original record and provenance of a queued import.
+    public func importedOriginal(submissionID: Int64) throws -> (original: String, provenance: Provenance)? {
+        let statement = try db.prepare("SELECT original, provenance FROM submissions WHERE id = ? AND original IS NOT NULL")
+        try statement.bindAll([submissionID])
+        guard try statement.step(), let original = statement.text(0), let provenance = statement.text(1) else { return nil }
+        return (original, try JSONDecoder().decode(Provenance.self, from: Data(provenance.utf8)))
+    }
+}

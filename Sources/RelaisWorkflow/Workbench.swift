@@ -57,6 +57,21 @@ public struct Workbench {
                 resource = try mapped { () throws(ContributionError) in
                     try mapper.resource(format: body.format!, content: body.content ?? "", identifier: identifier).0
                 }
+            case "import":
+                // A record of an untrusted source, queued by the importer: published as mapped.
+                guard let content = body.content,
+                      let imported = try? JSONDecoder().decode(Resource.self, from: Data(content.utf8)) else {
+                    throw Refusal(.invalid, "notice importée illisible", field: "content")
+                }
+                // The contributor criteria (open licence, description length) inform the
+                // curator about a partner's record; only a title is required.
+                let checklist = SubmissionChecklist.forResource(imported, nearDuplicates: try nearDuplicates(of: imported, excluding: [imported.id.rawValue]))
+                    .map { item in
+                        var item = item
+                        item.blocking = item.blocking && item.id == "titre"
+                        return item
+                    }
+                return Assessment(title: imported.displayTitle, checklist: checklist, diff: [], resource: imported, resourceVersion: nil)
             case let other:
                 throw Refusal(.invalid, "format inconnu « \(other.prefix(20)) » ; formats : json, lom, markdown", field: "format")
             }
@@ -92,6 +107,13 @@ public struct Workbench {
                               checklist: SubmissionChecklist.forFeedback(level: feedback.level, context: feedback.context,
                                                                         worked: feedback.worked, adapt: feedback.adapt),
                               diff: [], resource: nil, resourceVersion: version)
+        }
+    }
+
+    /// "import" is the importer's own format, not one a person sends.
+    private func refuseImportFormat(_ body: SubmissionBody) throws {
+        if body.format == "import" {
+            throw Refusal(.invalid, "format inconnu « import » ; formats : json, lom, markdown", field: "format")
         }
     }
 
@@ -153,6 +175,7 @@ public struct Workbench {
 
     public func create(_ body: SubmissionBody, by actor: Account) throws -> SubmissionRecord {
         try requireContributor(actor)
+        try refuseImportFormat(body)
         let assessment = try assess(body, submissionID: nil)
         return try store.insertSubmission(kind: body.kind, authorID: actor.id, resourceID: body.resourceID,
                                           resourceVersion: assessment.resourceVersion, source: ContributionMapper.source,
@@ -188,6 +211,7 @@ public struct Workbench {
         guard body.resourceID == record.resourceID || record.kind == .newResource else {
             throw Refusal(.invalid, "la ressource visée ne change pas", field: "resource_id")
         }
+        try refuseImportFormat(body)
         let assessment = try assess(body, submissionID: id)
         try store.updateSubmissionContent(id: id, expectedState: record.state, title: assessment.title, payload: body.encoded(),
                                           resourceVersion: assessment.resourceVersion, actor: actor.auditName)
@@ -364,8 +388,11 @@ public struct Workbench {
                 try store.keepVersion(resourceID: resource.id.rawValue, version: current, record: currentRecord, submissionID: nil)
                 original = try store.original(resource.id) ?? record.payload
             }
-            let provenance = Provenance(file: record.auditObject, recordIndex: 1, line: nil,
+            var provenance = Provenance(file: record.auditObject, recordIndex: 1, line: nil,
                                         contentHash: ContentHash.hex(Array(record.payload.utf8), salt: "contribution-\(record.id)"))
+            if body.format == "import", let imported = try store.importedOriginal(submissionID: record.id) {
+                (original, provenance) = imported
+            }
             _ = try store.write(StoredRecord(resource: resource, provenance: provenance, original: original), batch: nil)
             if let author = record.authorID { try store.addAuthor(resourceID: resource.id.rawValue, accountID: author) }
             let (version, written) = try store.publishedVersion(resource.id)!

@@ -97,7 +97,7 @@ enum Summary {
         let title = report.dryRun ? "Simulation d'import (rien n'a été écrit)" : "Import terminé (lot \(report.batch ?? 0))"
         Swift.print(title)
         Swift.print("Fichiers : \(report.filesRead) lus, \(report.filesSkipped) ignorés, \(report.filesRejected) refusés")
-        let header = ["format", "créées", "mises à jour", "inchangées", "supprimées", "refusées", "avertissements"]
+        let header = ["format", "créées", "mises à jour", "inchangées", "supprimées", "refusées", "à modérer", "avertissements"]
         var rows = report.byFormat.sorted { $0.key < $1.key }.map { row($0.key, $0.value) }
         rows.append(row("total", report.totals))
         table([header] + rows)
@@ -128,7 +128,7 @@ enum Summary {
 
     private static func row(_ name: String, _ counts: ImportCounts) -> [String] {
         [name, "\(counts.created)", "\(counts.updated)", "\(counts.unchanged)", "\(counts.deleted)",
-         "\(counts.rejected)", "\(counts.warnings)"]
+         "\(counts.rejected)", "\(counts.queued)", "\(counts.warnings)"]
     }
 
     private static func table(_ rows: [[String]]) {

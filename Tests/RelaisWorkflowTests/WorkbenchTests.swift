@@ -304,3 +304,42 @@ final class Handed<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
+
+@Suite struct UntrustedImportTests {
+    /// A source marked untrusted: its records wait in the queue; re-importing the same files
+    /// changes nothing; a curator publishes one as a trusted import would have.
+    @Test func untrustedSourceGoesToTheQueue() throws {
+        let bench = try Bench()
+        try bench.store.setTrusted(source: "consortiums", false, actor: "test")
+        let before = try bench.store.counts().published
+        let importer = Importer(store: bench.store, vocabularies: try Bench.vocabularies.get())
+        let folder = Bench.root.appendingPathComponent("Corpus/consortiums").path
+        let report = try importer.run(paths: [folder])
+        #expect(report.totals.queued > 10 && report.totals.created == 0, "\(report.totals)")
+        #expect(try bench.store.counts().published == before)
+        let again = try importer.run(paths: [folder])
+        #expect(again.totals.queued == 0 && again.totals.unchanged == report.totals.queued, "\(again.totals)")
+        var filter = QueueFilter()
+        filter.source = "consortiums"
+        filter.limit = 100
+        let queue = try bench.store.queue(filter)
+        #expect(queue.total == report.totals.queued)
+        let workbench = try bench.workbench()
+        let first = try #require(queue.items.first)
+        #expect(first.authorID == nil)
+        for action in [ModerationAction.claim, .approve, .publish] {
+            _ = try workbench.transition(first.id, .init(action: action), by: bench.account("claire"))
+        }
+        let id = try #require(first.resourceID)
+        let published = try #require(try bench.store.publishedRecord(ResourceID(rawValue: id)))
+        #expect(published.resource.source == "consortiums")
+        #expect(published.provenance.file.hasSuffix(".xml"))
+        #expect(try bench.store.original(ResourceID(rawValue: id))?.contains("<") == true)
+        // Nobody sends the importer's own format over the API.
+        var body = SubmissionBody(kind: .newResource)
+        body.format = "import"
+        body.content = "{}"
+        #expect(refusal { _ = try workbench.create(body, by: bench.account("anne")) }?.field == "format")
+        try bench.store.checkIntegrity()
+    }
+}

@@ -50,7 +50,8 @@ enum JSONShape {
 
     static func summary(_ record: SubmissionRecord, _ store: Store) throws -> [String: Any] {
         ["id": record.id, "kind": record.kind.rawValue, "state": record.state.rawValue, "state_label": record.state.label,
-         "title": record.title, "resource_id": value(record.resourceID), "author": try person(record.authorID, store),
+         "title": record.title, "resource_id": value(record.resourceID),
+         "author": record.authorID == nil ? ["id": 0, "name": "import « \(record.source) »"] as [String: Any] : try person(record.authorID, store),
          "assignee": record.assigneeID == nil ? NSNull() : try person(record.assigneeID, store),
          "created_at": record.createdAt, "updated_at": record.updatedAt, "submitted_at": value(record.submittedAt),
          "age_days": ageDays(record)]
