@@ -370,6 +370,83 @@ let newResourceBody = #"""
         while try hashes.step() { #expect(hashes.text(0)?.count == 64) }
     }
 
+    /// Comments flagged then hidden; feedback from class published; the person's data
+    /// exported then erased through the API.
+    @Test func commentsFeedbackAndPersonalData() async throws {
+        let (path, store) = try Fixture.privateDatabase()
+        let people = try People(store: store)
+        let resource = try #require(try store.publishedIDs().first).rawValue
+        try await Fixture.application(databasePath: path).test(.router) { client in
+            var comment = 0
+            try await client.execute(uri: "/api/v1/resources/\(resource)/comments", method: .post, headers: people.headers("contributor"),
+                                     body: ByteBuffer(string: #"{"text":"Utilisé en P5 avec des dés, les élèves ont adoré."}"#)) { response in
+                #expect(response.status == .created)
+                try check(response, "/api/v1/resources/{id}/comments", "post")
+                comment = try response.json()["id"] as? Int ?? 0
+            }
+            for (who, expected) in [("other", 204), ("other", 409), ("evaluator", 204)] {
+                try await client.execute(uri: "/api/v1/comments/\(comment)/flags", method: .post, headers: people.headers(who),
+                                         body: ByteBuffer(string: #"{"reason":"publicité"}"#)) { response in
+                    #expect(Int(response.status.code) == expected)
+                    try check(response, "/api/v1/comments/{id}/flags", "post")
+                }
+            }
+            try await client.execute(uri: "/api/v1/moderation/comments", method: .get, headers: people.headers("curator", json: false)) { response in
+                try check(response, "/api/v1/moderation/comments", "get")
+                let items = try response.json()["items"] as? [[String: Any]] ?? []
+                #expect(items.first?["flags"] as? Int == 2)
+            }
+            try await client.execute(uri: "/api/v1/comments/\(comment)/hide", method: .post, headers: people.headers("curator"),
+                                     body: ByteBuffer(string: #"{"reason":"publicité"}"#)) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/api/v1/resources/\(resource)/comments", method: .get) { response in
+                let items = try response.json()["items"] as? [Any] ?? []
+                #expect(items.isEmpty)
+            }
+            // Feedback from class, published by a curator.
+            var feedback = 0
+            let body = #"{"kind":"feedback","resource_id":"\#(resource)","feedback":{"level":"P5","context":"Classe de 22 élèves, deux périodes.","worked":"La manipulation.","adapt":"Prévoir plus de temps."}}"#
+            try await client.execute(uri: "/api/v1/submissions", method: .post, headers: people.headers("contributor"),
+                                     body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .created)
+                try check(response, "/api/v1/submissions", "post")
+                feedback = try response.json()["id"] as? Int ?? 0
+            }
+            try await client.execute(uri: "/api/v1/submissions/\(feedback)/transitions", method: .post, headers: people.headers("contributor"),
+                                     body: ByteBuffer(string: #"{"action":"submit"}"#)) { #expect($0.status == .ok) }
+            for action in ["claim", "approve", "publish"] {
+                try await client.execute(uri: "/api/v1/submissions/\(feedback)/transitions", method: .post, headers: people.headers("curator"),
+                                         body: ByteBuffer(string: #"{"action":"\#(action)"}"#)) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/api/v1/resources/\(resource)/feedback", method: .get) { response in
+                try check(response, "/api/v1/resources/{id}/feedback", "get")
+                let items = try response.json()["items"] as? [[String: Any]] ?? []
+                #expect(items.first?["worked"] as? String == "La manipulation.")
+            }
+            // Personal data: the export holds their submission and comment; erasure keeps the feedback.
+            try await client.execute(uri: "/api/v1/me/export", method: .get, headers: people.headers("contributor", json: false)) { response in
+                #expect(response.status == .ok)
+                try check(response, "/api/v1/me/export", "get")
+                let export = try response.json()
+                #expect((export["submissions"] as? [Any])?.count == 1)
+                #expect((export["comments"] as? [Any])?.count == 1)
+                #expect((export["account"] as? [String: Any])?["email"] as? String == "contributor@ecole.example.be")
+            }
+            try await client.execute(uri: "/api/v1/me", method: .delete, headers: people.headers("contributor", json: false)) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/api/v1/me", method: .get, headers: people.headers("contributor", json: false)) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/resources/\(resource)/feedback", method: .get) { response in
+                let items = try response.json()["items"] as? [[String: Any]] ?? []
+                #expect((items.first?["author"] as? [String: Any])?["name"] as? String == "ancien contributeur")
+            }
+        }
+        #expect(try store.account(email: "contributor@ecole.example.be") == nil)
+    }
+
     @Test func writesAreLimitedPerAccount() async throws {
         let (path, store) = try Fixture.privateDatabase()
         let people = try People(store: store)
