@@ -1,6 +1,6 @@
 # Relais: the two commands of the README are `make serve` and `make test`.
 SWIFT ?= swift
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libcmark-dev
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libcmark-dev libarchive-dev
 
 .PHONY: setup serve import test build bench clean
 
@@ -8,7 +8,7 @@ DEBIAN_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libcmark-dev
 # pkg-config cannot find them: with apt-get as root, otherwise it says what to run.
 setup:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 ou plus récent est requis : https://www.swift.org/install/linux/"; exit 1; }
-	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists sqlite3 libxml-2.0 libcmark; then \
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists sqlite3 libxml-2.0 libcmark libarchive; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installation de : $(DEBIAN_PACKAGES)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \

@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         .target(
             name: "RelaisCore",
@@ -45,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "RelaisIngest",
-            dependencies: ["RelaisCore", "RelaisStore", "CLibXML2", "CCMark"],
+            dependencies: ["RelaisCore", "RelaisStore", "CLibXML2", "CCMark", "CLibArchive"],
             swiftSettings: swiftSettings
         ),
         .target(
