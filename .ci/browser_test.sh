@@ -2,9 +2,13 @@
 # Test de la page des enseignants dans Chromium sans écran.
 # Usage : .ci/browser_test.sh CHEMIN/VERS/relais
 # Démarre le binaire déjà compilé sur un port libre avec une base temporaire (le corpus y est
-# importé au démarrage), attend /readyz (180 s au plus), lance .ci/browser_test.py, arrête le
-# serveur et rend le code de sortie du script. Installe chromium, chromium-driver (apt-get) et
-# selenium (pip) s'ils manquent.
+# importé au démarrage), attend /readyz (180 s au plus), lance .ci/browser_test.py (recherche,
+# ressources) puis .ci/browser_contrib_test.py (compte, soumission, liste de vérification,
+# modération, grille d'évaluation, synthèse), arrête le serveur et rend 1 si l'un des deux
+# échoue. Avant de démarrer le serveur, un compte curateur est créé dans la base par
+# `relais user add` (mot de passe sur l'entrée standard). RELAIS_BROWSER_CONTRIB=0 saute le
+# parcours de contribution (et la création du curateur). Installe chromium, chromium-driver
+# (apt-get) et selenium (pip) s'ils manquent.
 set -u
 
 RELAIS=${1:?"usage : $0 CHEMIN/VERS/relais"}
@@ -56,6 +60,19 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cd "$ROOT" || exit 2
+
+# --- le curateur du parcours de contribution, créé par la ligne de commande avant le serveur
+CONTRIB=${RELAIS_BROWSER_CONTRIB:-1}
+if [ "$CONTRIB" != 0 ]; then
+    RELAIS_CURATOR_EMAIL="curateur.ci@example.be"
+    RELAIS_CURATOR_PASSWORD=$("$PYTHON" -c 'import secrets; print("ci-" + secrets.token_urlsafe(18))')
+    export RELAIS_CURATOR_EMAIL RELAIS_CURATOR_PASSWORD
+    if ! printf '%s\n' "$RELAIS_CURATOR_PASSWORD" | "$RELAIS" user add --email "$RELAIS_CURATOR_EMAIL" --name "Claire Curatrice" \
+            --role curator --db "$WORK/relais.sqlite" >"$WORK/user.log" 2>&1; then
+        echo "browser_test : « relais user add » a échoué :" >&2; cat "$WORK/user.log" >&2; exit 1
+    fi
+fi
+
 "$RELAIS" serve --host 127.0.0.1 --port "$PORT" --db "$WORK/relais.sqlite" --rate-limit 0 >"$LOG" 2>&1 &
 SERVER_PID=$!
 BASE="http://127.0.0.1:$PORT"
@@ -80,6 +97,12 @@ fi
 
 "$PYTHON" "$HERE/browser_test.py" "$BASE"
 status=$?
+if [ "$CONTRIB" != 0 ]; then
+    echo "browser_test : parcours de contribution" >&2
+    "$PYTHON" "$HERE/browser_contrib_test.py" "$BASE" || status=1
+else
+    echo "browser_test : parcours de contribution sauté (RELAIS_BROWSER_CONTRIB=0)" >&2
+fi
 if [ $status -ne 0 ]; then
     echo "browser_test : journal du serveur (fin) :" >&2; tail -n 20 "$LOG" >&2
 fi
