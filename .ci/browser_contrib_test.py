@@ -10,7 +10,10 @@ porte un mot unique, regarde la liste de vérification passer au vert, soumet ; 
 ressource du corpus avec la grille, commente, ouvre « Proposer une amélioration » (différences) ;
 le curateur se connecte, ouvre /moderation, publie l'évaluation en attente, prend la contribution
 en charge, l'approuve et la publie ; la recherche du mot unique trouve alors la nouvelle ressource
-et la page de la ressource évaluée montre la synthèse. Puis les mêmes pages en 375 px de large.
+et la page de la ressource évaluée montre la synthèse. Ensuite les autres chemins : soumettre un
+brouillon incomplet (422), demander des modifications (commentaire obligatoire) puis soumettre à
+nouveau, refuser avec un motif, publier un retour d'expérience, signaler un commentaire et le
+masquer. Puis les mêmes pages en 375 px de large.
 Captures dans Benchmarks/screenshots/ (non versionné). Code de sortie 1 si une vérification échoue.
 """
 
@@ -34,6 +37,7 @@ CURATOR_EMAIL = os.environ.get("RELAIS_CURATOR_EMAIL", "curateur@example.be")
 CURATOR_PASSWORD = os.environ.get("RELAIS_CURATOR_PASSWORD", "curateur-secret-1")
 # Réponses d'erreur que le parcours provoque exprès (mauvais mot de passe) : leur trace dans la console est attendue.
 bt.EXPECTED_ERRORS.append("/api/v1/auth/login - Failed to load resource: the server responded with a status of 401")
+bt.EXPECTED_ERRORS.append("/transitions - Failed to load resource: the server responded with a status of 422")
 
 STAMP = "".join(random.choice(string.ascii_lowercase) for _ in range(6))
 UNIQUE = "Quorvalbe" + STAMP  # un mot qui n'existe nulle part ailleurs dans le corpus
@@ -96,11 +100,26 @@ def log_out(driver):
     return wait(driver, lambda d: not css(d, "#logout") and css(d, "#login-form"), "déconnexion")
 
 
-def api_login(email, password):
-    request = urllib.request.Request(BASE + "/api/v1/auth/login", data=json.dumps({"email": email, "password": password}).encode(),
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"}, method="POST")
+def call(method, url, body=None, token=None):
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(BASE + url, data=json.dumps(body).encode() if body is not None else None, headers=headers, method=method)
     with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)["token"]
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def api_login(email, password):
+    return call("POST", "/api/v1/auth/login", {"email": email, "password": password})["token"]
+
+
+def use_token(driver, token):
+    """Ouvre la session d'un compte dans l'onglet (le jeton va dans sessionStorage, comme après une connexion)."""
+    driver.get(BASE + "/")
+    driver.execute_script("sessionStorage.clear(); sessionStorage.setItem('relais.token', arguments[0])", token)
 
 
 # ------------------------------------------------------------------ compte du contributeur
@@ -355,6 +374,126 @@ def moderation_flow(driver):
     screenshot(driver, "contrib-synthese")
 
 
+# ------------------------------------------------------------------ autres chemins : 422, modifications demandées, refus, retours, signalements
+
+def secondary(driver):
+    other = {"email": f"bruno.{STAMP}@example.be", "name": "Bruno Testeur", "password": "motdepasse-bruno-2026"}
+    call("POST", "/api/v1/accounts", other)
+    author = api_login(other["email"], other["password"])
+    curator = api_login(CURATOR_EMAIL, CURATOR_PASSWORD)
+    target = state.get("evaluated") or bt.api("/api/v1/search?size=1")["hits"][0]
+
+    def new_submission(title):
+        body = {"kind": "new_resource", "format": "json", "metadata": {
+            "title": title, "description": DESCRIPTION, "keywords": ["eau"], "levels": ["P3"], "domains": ["sciences"],
+            "types": ["activite"], "licence": "cc-by-sa", "url": f"https://example.org/{STAMP}/{len(title)}", "learning_time_minutes": 30}}
+        created = call("POST", "/api/v1/submissions", body, author)
+        call("POST", f"/api/v1/submissions/{created['id']}/transitions", {"action": "submit"}, author)
+        return created["id"]
+
+    changes_id = new_submission(f"Flotte ou coule {STAMP}")
+    rejected_id = new_submission(f"Herbier de la cour {STAMP}")
+
+    # Soumettre un brouillon incomplet : 422, la liste de vérification et le message dans la page
+    use_token(driver, author)
+    driver.get(BASE + "/soumettre")
+    wait(driver, lambda d: css(d, "#checklist li.check"), "formulaire")
+    type_into(driver, "#sub-title", f"Brouillon incomplet {STAMP}")
+    click(driver, driver.find_element(By.ID, "submit-submission"))
+    alert = wait(driver, lambda d: [a for a in css(d, "#submission-form .form-alert") if a.is_displayed()], "422")
+    check("soumettre un brouillon incomplet : refus expliqué (422), brouillon gardé",
+          bool(alert) and "contribution=" in driver.current_url and bool(css(driver, "#checklist li.check-fail")),
+          alert[0].text.replace("\n", " ")[:140] if alert else "")
+
+    # Le curateur demande des modifications (commentaire obligatoire), puis refuse l'autre contribution
+    use_token(driver, curator)
+    driver.get(BASE + f"/contribution/{changes_id}")
+    wait(driver, lambda d: css(d, "#decision-form button[data-action=claim]"), "contribution")
+    click(driver, css(driver, "#decision-form button[data-action=claim]")[0])
+    button = wait(driver, lambda d: css(d, "#decision-form button[data-action=request_changes]"), "décision")
+    click(driver, button[0])
+    error = [e for e in css(driver, "#decision-form [data-field=comment] .field-error") if e.is_displayed()]
+    check("demander des modifications sans commentaire : erreur à côté du champ",
+          bool(error) and driver.switch_to.active_element.get_attribute("id") == "decision-comment", error[0].text if error else "")
+    type_into(driver, "#decision-comment", "Précisez le matériel nécessaire.")
+    click(driver, css(driver, "#decision-form button[data-action=request_changes]")[0])
+    done = wait(driver, lambda d: css(d, "article.contribution[data-state=changes_requested]"), "modifications demandées")
+    check("curateur : « Demander des modifications » → état changes_requested, commentaire visible",
+          bool(done) and "Précisez le matériel" in text_of(driver, "ol.thread"))
+    driver.get(BASE + f"/contribution/{rejected_id}")
+    wait(driver, lambda d: css(d, "#decision-form button[data-action=claim]"), "contribution")
+    click(driver, css(driver, "#decision-form button[data-action=claim]")[0])
+    reasons = wait(driver, lambda d: len(css(d, "#decision-reason option")) > 1 and css(d, "#decision-reason option"), "motifs")
+    check("refus : les motifs viennent de /api/v1/moderation/reasons", bool(reasons) and any("Doublon" in o.text for o in reasons),
+          ", ".join(o.text for o in (reasons or [])[1:4]))
+    Select(driver.find_element(By.ID, "decision-reason")).select_by_value("doublon")
+    type_into(driver, "#decision-reason-text", "Une fiche semblable existe déjà.")
+    click(driver, css(driver, "#decision-form button[data-action=reject]")[0])
+    done = wait(driver, lambda d: css(d, "article.contribution[data-state=rejected]"), "refus")
+    check("curateur : « Refuser » avec un motif → état rejected, motif affiché",
+          bool(done) and "Doublon" in text_of(driver, ".decision") and "semblable" in text_of(driver, ".decision"),
+          text_of(driver, ".decision").replace("\n", " "))
+
+    # L'auteur modifie et soumet à nouveau
+    use_token(driver, author)
+    driver.get(BASE + f"/contribution/{changes_id}")
+    wait(driver, lambda d: css(d, "#edit-contribution"), "contribution de l'auteur")
+    check("auteur : le commentaire du curateur et « Soumettre à nouveau »",
+          "Précisez le matériel" in text_of(driver, "ol.thread") and bool(css(driver, "#decision-form button[data-action=submit]")))
+    click(driver, driver.find_element(By.ID, "edit-contribution"))
+    wait(driver, lambda d: css(d, "#sub-description") and css(d, "#checklist li.check"), "formulaire prérempli")
+    check("modifier : le formulaire reprend la contribution",
+          driver.find_element(By.ID, "sub-title").get_attribute("value") == f"Flotte ou coule {STAMP}"
+          and driver.find_element(By.ID, "submit-submission").text == "Soumettre à nouveau")
+    type_into(driver, "#sub-description", " Matériel : une bassine et des objets du quotidien.", clear=False)
+    wait(driver, lambda d: d.find_element(By.ID, "checklist").get_attribute("data-ready") == "true", "liste")
+    click(driver, driver.find_element(By.ID, "submit-submission"))
+    done = wait(driver, lambda d: css(d, "article.contribution[data-state=submitted]"), "soumise à nouveau", timeout=20)
+    check("auteur : « Soumettre à nouveau » → état submitted", bool(done))
+
+    # Retour d'expérience : formulaire depuis la page de la ressource, publication, affichage
+    driver.get(BASE + f"/ressource/{target['id']}")
+    wait(driver, lambda d: css(d, "#link-feedback"), "ressource")
+    click(driver, driver.find_element(By.ID, "link-feedback"))
+    wait(driver, lambda d: css(d, "#fb-level") and css(d, "#checklist li.check"), "formulaire de retour")
+    Select(driver.find_element(By.ID, "fb-level")).select_by_value("P4")
+    type_into(driver, "#fb-context", "Classe de 22 élèves, deux périodes en novembre.")
+    type_into(driver, "#fb-worked", f"Les cartes de partage ont plu ({STAMP}).")
+    wait(driver, lambda d: d.find_element(By.ID, "checklist").get_attribute("data-ready") == "true", "liste du retour")
+    click(driver, driver.find_element(By.ID, "submit-submission"))
+    wait(driver, lambda d: css(d, "article.contribution[data-state=submitted]"), "retour soumis", timeout=20)
+    feedback_id = css(driver, "article.contribution")[0].get_attribute("data-id")
+    for action in ("claim", "approve", "publish"):
+        call("POST", f"/api/v1/submissions/{feedback_id}/transitions", {"action": action}, curator)
+    call("POST", f"/api/v1/resources/{target['id']}/comments", {"text": f"Commentaire à signaler {STAMP}"}, author)
+    driver.get(BASE + f"/ressource/{target['id']}")
+    wait(driver, lambda d: css(d, "#feedback-list .feedback-item") or css(d, "#comments-list .thread"), "retours", timeout=20)
+    check("retour d'expérience publié : il s'affiche sur la page de la ressource",
+          any(STAMP in li.text for li in css(driver, "#feedback-list .feedback-item")), text_of(driver, "#feedback-list .feedback-item h3"))
+
+    # Signalement par un autre compte, masquage par le curateur
+    use_token(driver, curator)
+    driver.get(BASE + f"/ressource/{target['id']}")
+    wait(driver, lambda d: [li for li in css(d, "#comments li.thread-item") if STAMP in li.text and "signaler" in li.text], "commentaire")
+    item = [li for li in css(driver, "#comments li.thread-item") if "signaler " + STAMP in li.text][0]
+    click(driver, item.find_element(By.CSS_SELECTOR, "button[data-action=flag]"))
+    flagged = wait(driver, lambda d: "signalé" in item.text, "signalement")
+    check("« Signaler » un commentaire", bool(flagged), item.text.replace("\n", " ")[-60:])
+    driver.get(BASE + "/moderation")
+    listed = wait(driver, lambda d: [li for li in css(d, "#flagged-comments li") if STAMP in li.text], "commentaires signalés")
+    check("modération : le commentaire signalé est listé", bool(listed), listed[0].text.replace("\n", " ")[:120] if listed else "")
+    if listed:
+        click(driver, listed[0].find_element(By.CSS_SELECTOR, "button[data-action=hide-comment]"))
+        reason = wait(driver, lambda d: [i for i in listed[0].find_elements(By.CSS_SELECTOR, "input[name=reason]") if i.is_displayed()], "motif")
+        reason[0].send_keys("Message de test", Keys.ENTER)
+        hidden = wait(driver, lambda d: "masqué" in listed[0].text, "masquage")
+        check("modération : « Masquer » avec un motif", bool(hidden))
+        driver.get(BASE + f"/ressource/{target['id']}")
+        wait(driver, lambda d: css(d, "#comments-list .thread"), "commentaires")
+        check("le commentaire masqué n'est plus sur la page", not any("signaler " + STAMP in li.text for li in css(driver, "#comments li")))
+    screenshot(driver, "contrib-moderation-suite")
+
+
 def desktop(driver):
     account_flow(driver)
     submit_flow(driver)
@@ -390,7 +529,10 @@ def main():
         print(f"       /readyz : {error}")
     if not check("le serveur est prêt (/readyz)", ready, BASE):
         return 1
-    for label, width, height, scenario in [("contribution bureau 1280×900", 1280, 900, desktop), ("contribution mobile 375×812", 375, 812, mobile)]:
+    scenarios = [("contribution bureau 1280×900", 1280, 900, desktop),
+                 ("contribution : modifications, refus, retours, signalements", 1280, 900, secondary),
+                 ("contribution mobile 375×812", 375, 812, mobile)]
+    for label, width, height, scenario in scenarios:
         print(f"--- {label}", flush=True)
         driver = None
         try:

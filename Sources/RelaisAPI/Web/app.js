@@ -332,6 +332,7 @@
     checklistController: null,
     flash: null, // message à montrer sur la page suivante
     prefetched: null, // contribution déjà reçue (réponse d'une transition), pour ne pas la redemander
+    accountCheck: null, // GET /api/v1/me du chargement de la page, que les pages protégées attendent
   };
 
   function navigate(url, options) {
@@ -1176,6 +1177,8 @@
   }
 
   async function ensureAccount() {
+    // Au chargement, le jeton gardé est d'abord revérifié (révoqué, expiré, rôle changé).
+    if (app.accountCheck) await app.accountCheck;
     if (!getToken()) return null;
     const known = currentAccount();
     if (known) return known;
@@ -3327,7 +3330,7 @@
     // Une autre page (ou un autre onglet) a fermé la session : l'en-tête suit.
     window.addEventListener('storage', (event) => { if (event.key === TOKEN_KEY || event.key === null) renderAccountNav(); });
     renderAccountNav();
-    if (getToken()) refreshAccount();
+    if (getToken()) app.accountCheck = refreshAccount().finally(() => { app.accountCheck = null; });
 
     const form = $('search-form');
     form.addEventListener('submit', (event) => { event.preventDefault(); submitSearch(); });
