@@ -752,6 +752,11 @@
     if (hit.licence) meta.appendChild(h('li', { title: hit.licence.label }, h('span', { class: 'visually-hidden' }, 'Licence : '), shortLicence(hit.licence.label || hit.licence.term)));
     const duration = formatDuration(hit.duration);
     if (duration) meta.appendChild(h('li', null, 'Durée : ' + duration));
+    const evaluation = hit.evaluation || {};
+    if (evaluation.count > 0 && formatMean(evaluation.average)) {
+      meta.appendChild(h('li', { class: 'card-evaluation' }, 'Évaluée ' + formatMean(evaluation.average) + ' / 4 (' +
+        plural(evaluation.count, 'évaluation', 'évaluations') + ')'));
+    }
 
     const article = h('article', { class: 'card', 'aria-labelledby': titleId },
       h('h3', { id: titleId }, h('a', { href, 'data-nav': true }, hit.title || 'Sans titre')),
