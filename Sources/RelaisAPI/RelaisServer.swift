@@ -49,6 +49,10 @@ public struct ServerConfiguration: Sendable {
     public var tokenDays = 30
     /// Evaluations of contributor accounts younger than this wait for a curator.
     public var newAccountDays = 7.0
+    /// Largest import body (an archive), in bytes.
+    public var importMaxBytes = 1 << 30
+    /// Where uploads wait for their import job (default: `imports/` beside the database).
+    public var importSpoolPath: String?
 
     public init() {}
 }
@@ -92,6 +96,8 @@ struct ServerState: Sendable {
     let grids: [EvaluationGrid]
     let loginLimiter: RateLimiter
     let writeLimiter: RateLimiter
+    let importRunner: ImportJobRunner
+    let importSpool: URL
 }
 
 public enum RelaisServer {
@@ -121,6 +127,7 @@ public enum RelaisServer {
     static func testRouter(_ configuration: ServerConfiguration, logger: Logger) async throws -> (Router<RelaisRequestContext>, RouteTable) {
         let state = try open(configuration, logger: logger)
         state.readiness.set(.ready)
+        try state.importRunner.start()
         return Routes.router(state)
     }
 
@@ -143,7 +150,12 @@ public enum RelaisServer {
                            assets: try Assets.load(), cache: cache, logger: logger,
                            writer: writer, authentication: Authentication(pool: pool, writer: writer), grids: grids,
                            loginLimiter: RateLimiter(rate: configuration.loginsPerMinute / 60, burst: configuration.loginsPerMinute),
-                           writeLimiter: RateLimiter(rate: configuration.writesPerSecond, burst: configuration.writesPerSecond * 4))
+                           writeLimiter: RateLimiter(rate: configuration.writesPerSecond, burst: configuration.writesPerSecond * 4),
+                           importRunner: ImportJobRunner(databasePath: configuration.databasePath, vocabularies: vocabularies,
+                                                         log: { [logger] in logger.info("\($0)") }),
+                           importSpool: URL(fileURLWithPath: configuration.importSpoolPath
+                                            ?? URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+                                                .appendingPathComponent("imports").path))
     }
 
     private static func cache(_ configuration: ServerConfiguration) throws -> ResponseCache {
@@ -189,6 +201,8 @@ public enum RelaisServer {
                 logger.error("démarrage impossible : \(reason)")
             } else {
                 state.readiness.set(.ready)
+                // Jobs a stopped process left running resume now.
+                do { try state.importRunner.start() } catch { logger.error("imports HTTP indisponibles : \(error)") }
                 logger.info("prêt")
             }
         } catch {

@@ -221,6 +221,35 @@ schemas.update({
                             "evaluations": arr(ref("Evaluation")), "comments": arr(ref("OwnComment")), "flags": arr(ref("OwnFlag")),
                             "audit": dict(arr(ref("AuditEntry")), description="Les lignes du journal dont la personne est l'auteur ou l'objet")}),
 })
+counts = obj({k: {"type": "integer", "minimum": 0} for k in ["created", "updated", "unchanged", "deleted", "rejected", "queued", "warnings"]})
+schemas.update({
+ "ImportCounts": dict(counts, description="queued : notices d'une source à modérer, mises dans la file de modération"),
+ "RecordOutcome": obj({"file": S, "record": I, "line": I, "identifier": S, "id": S,
+                       "outcome": {"type": "string", "enum": ["created", "updated", "unchanged", "deleted", "queued", "rejected"]},
+                       "reason": S}, ["file", "record", "outcome"]),
+ "ImportJobReport": obj({
+    "job": I, "dry_run": B, "mode": {"type": "string", "enum": ["incremental", "full"]}, "totals": ref("ImportCounts"),
+    "files": arr(obj({"name": S, "state": {"type": "string", "enum": ["imported", "rejected", "skipped"]}, "counts": ref("ImportCounts"),
+                      "reason": S}, ["name", "state", "counts"])),
+    "records": dict(arr(ref("RecordOutcome")), description="Chaque notice : créée, mise à jour, inchangée, supprimée, à modérer ou refusée (fichier, rang, ligne, motif)"),
+    "rejections": arr(obj({"file": S, "record": I, "line": I, "identifier": S, "reason": S}, ["file", "reason"])),
+    "warnings": arr(obj({"file": S, "record": I, "line": I, "identifier": S, "kind": S, "field": S, "value": S, "message": S},
+                        ["file", "record", "identifier", "kind", "field", "value", "message"])),
+    "warning_values": dict(arr(obj({"kind": S, "field": S, "value": S, "count": I})), description="Valeurs non reconnues, comptées"),
+    "withdrawn": dict(arr(S), description="mode=full : ressources de la source absentes de l'export, retirées")}),
+ "ImportJob": obj({
+    "id": I, "source": S, "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]}, "dry_run": B,
+    "mode": {"type": "string", "enum": ["incremental", "full"]}, "kind": {"type": "string", "enum": ["zip", "tar.gz", "tar", "xml", "markdown"]},
+    "upload_bytes": I,
+    "progress": obj({"files_done": I, "files_total": nul("integer"), "records_done": I}),
+    "attempts": dict(I, description="Démarrages : plus d'un quand le serveur a été arrêté pendant l'import et l'a repris"),
+    "created_at": S, "started_at": nul("string"), "finished_at": nul("string"), "error": nul("string"),
+    "links": obj({"self": S}),
+    "report": {"oneOf": [ref("ImportJobReport"), {"type": "null", "enum": [None]}], "description": "Le rapport complet, une fois l'import fini"}},
+    ["id", "source", "state", "dry_run", "mode", "kind", "upload_bytes", "progress", "attempts", "created_at", "started_at",
+     "finished_at", "error", "links"]),
+ "ImportJobList": obj({"items": arr(ref("ImportJob")), "total": I}),
+})
 def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": ref("Problem")}}}
 P = {k: problem(v) for k, v in {
   "400": "Paramètre invalide (le membre parameter le nomme)", "404": "Introuvable", "405": "Méthode non permise (en-tête Allow)",
@@ -265,6 +294,28 @@ def op(op_id, summary, responses, codes, security=AUTH, **more):
     return o
 WRITE = ("400", "401", "403", "413", "415")
 sid = num("Numéro de la contribution")
+upload = {"required": True, "description": "Une notice ou collection XML (LOM, OAI-PMH, EBUCore), une fiche Markdown, ou une archive zip / tar.gz de tels fichiers",
+          "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in
+                      ["application/xml", "text/xml", "text/markdown", "application/zip", "application/gzip", "application/x-tar"]}}
+import_paths = {
+ "/api/v1/imports": {
+    "post": op("createImport", "Importer un fichier ou une archive (compte importateur : sa source)",
+               {"202": dict(ok("ImportJob", "Import accepté : suivre links.self"), headers={"Location": {"schema": S}})},
+               WRITE, requestBody=upload,
+               parameters=[q("dry_run", {"type": "boolean", "default": False}, "Valider et rapporter sans rien écrire"),
+                           q("mode", {"type": "string", "enum": ["incremental", "full"], "default": "incremental"},
+                             "full : l'envoi est l'export complet de la source ; ses ressources absentes sont retirées"),
+                           q("source", S, "Administrateur seulement : la source où importer")],
+               description="Les archives sont lues entrée par entrée en mémoire (libarchive), jamais extraites par leur nom ; "
+                           "chemins hors de l'archive, liens, noms en double, bombes de décompression et dépassements de limites "
+                           "font échouer l'import sans rien écrire (le rapport dit pourquoi). Une transaction par fichier ; "
+                           "un serveur arrêté reprend l'import au premier fichier non écrit."),
+    "get": op("imports", "Les imports de sa source, les plus récents d'abord", {"200": ok("ImportJobList")}, ("400", "401", "403"),
+              parameters=[q("source", S, "Administrateur seulement : filtrer par source")])},
+ "/api/v1/imports/{id}": {
+    "get": op("importJob", "Un import : état, avancement et, une fois fini, le rapport complet", {"200": ok("ImportJob")},
+              ("400", "401", "403"), parameters=[num("Numéro de l'import")])},
+}
 account_paths = {
  "/api/v1/accounts": {
     "post": op("createAccount", "Créer un compte (contributeur ; un administrateur peut donner role et source)",
@@ -395,6 +446,7 @@ doc = {
                  ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"]}, [])}}},
              "responses": {"200": ok(S, "Réponse OAI-PMH", "text/xml"), **common("400", "413", "415", "503")}}},
  **account_paths,
+ **import_paths,
  },
  "components": {"schemas": schemas,
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "rls_ + base64url(32 octets)",

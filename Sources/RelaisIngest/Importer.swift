@@ -84,6 +84,18 @@ public struct ImportReport: Codable, Sendable {
     public var hasRejections: Bool { !rejections.isEmpty }
 }
 
+/// What became of one record: the line of a per-record report.
+public struct RecordOutcome: Codable, Sendable, Equatable {
+    public var file: String
+    public var record: Int
+    public var line: Int?
+    public var identifier: String?
+    public var id: String?
+    /// created, updated, unchanged, deleted, queued or rejected.
+    public var outcome: String
+    public var reason: String?
+}
+
 /// What the importer tells its caller as it goes (for a progress bar or log lines).
 public struct ImportProgress: Sendable {
     public var filesDone: Int
@@ -105,6 +117,11 @@ public final class Importer {
     public var limits = XMLLimits()
     public var maxSheetBytes = 2 << 20
     public var actor = "import"
+    /// Called for every record, inside the file's transaction.
+    public var onRecord: ((RecordOutcome) throws -> Void)?
+    /// Called once a file's records are written, inside its transaction (before the commit):
+    /// whatever it writes is committed with the file or not at all.
+    public var onFileCommitting: ((_ file: String, _ counts: ImportCounts) throws -> Void)?
 
     private struct WarningKey: Hashable {
         var kind: String
@@ -120,10 +137,20 @@ public final class Importer {
     }
 
     public func run(paths: [String], progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+        try run(entries: try Self.collectFiles(paths), paths: paths, progress: progress)
+    }
+
+    /// Imports files under names of the caller's choosing (the entries of an uploaded archive,
+    /// spooled to files of ours): `display` is what reports and provenance say.
+    public func run(files: [(url: URL, display: String)], progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+        let entries = files.map { FileEntry(url: $0.url, display: $0.display, source: source ?? "") }
+        return try run(entries: entries, paths: files.map(\.display), progress: progress)
+    }
+
+    private func run(entries files: [FileEntry], paths: [String], progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
         let started = ContinuousClock.now
         var report = ImportReport(dryRun: dryRun, paths: paths)
         warningIndex = [:]
-        let files = try Self.collectFiles(paths)
         // The store maps up to 1 GB of the file for searches (`PRAGMA mmap_size`). An import
         // touches every page it writes near, and each mapped page stays in its RSS: 800 MB
         // peak at 100k records. It reads through SQLite's page cache instead, bounded by
@@ -211,14 +238,21 @@ public final class Importer {
                             contentHash: ContentHash.hex(record.original.utf8, salt: Self.mapperVersion))
                         let stored = StoredRecord(resource: record.resource, provenance: provenance, original: record.original)
                         guard trusted else {
-                            if try self.store.queueImported(stored, actor: self.actor) {
+                            let queued = try self.store.queueImported(stored, actor: self.actor)
+                            if queued {
                                 counts[format, default: .init()].queued += 1
                             } else {
                                 counts[format, default: .init()].unchanged += 1
                             }
+                            try self.onRecord?(RecordOutcome(file: entry.display, record: record.recordIndex, line: record.line,
+                                                             identifier: record.resource.sourceIdentifier, id: record.resource.id.rawValue,
+                                                             outcome: queued ? "queued" : "unchanged"))
                             return
                         }
                         let outcome = try self.store.write(stored, batch: batch)
+                        try self.onRecord?(RecordOutcome(file: entry.display, record: record.recordIndex, line: record.line,
+                                                         identifier: record.resource.sourceIdentifier, id: record.resource.id.rawValue,
+                                                         outcome: outcome.rawValue))
                         switch outcome {
                         case .created: counts[format, default: .init()].created += 1
                         case .updated: counts[format, default: .init()].updated += 1
@@ -234,18 +268,25 @@ public final class Importer {
                                                   identifier: record.resource.sourceIdentifier, kind: warning.kind.rawValue,
                                                   field: warning.field, value: warning.value, message: warning.message))
                         }
-                    case .deleted(let identifier, _, _):
+                    case .deleted(let identifier, let recordIndex, let line):
                         let id = ResourceID(source: source, sourceIdentifier: identifier)
-                        if try self.store.delete(id: id, batch: batch) {
+                        let deleted = try self.store.delete(id: id, batch: batch)
+                        if deleted {
                             counts[detected.name, default: .init()].deleted += 1
                         }
+                        try self.onRecord?(RecordOutcome(file: entry.display, record: recordIndex, line: line, identifier: identifier,
+                                                         id: id.rawValue, outcome: deleted ? "deleted" : "unchanged"))
                     case .rejected(let rejection):
                         counts[detected.name, default: .init()].rejected += 1
+                        try self.onRecord?(RecordOutcome(file: entry.display, record: rejection.recordIndex, line: rejection.line,
+                                                         identifier: rejection.identifier, id: nil, outcome: "rejected",
+                                                         reason: rejection.reason))
                         rejections.append(.init(file: entry.display, record: rejection.recordIndex, line: rejection.line,
                                                 identifier: rejection.identifier, reason: rejection.reason))
                     }
                 }
                 let summary = counts.values.reduce(into: ImportCounts()) { $0.add($1) }
+                try self.onFileCommitting?(entry.display, summary)
                 if !self.dryRun {
                     try self.store.audit(actor: self.actor, action: "import.file", object: entry.display,
                                          detail: "batch \(batch ?? 0): \(summary.created) créées, \(summary.updated) mises à jour, "

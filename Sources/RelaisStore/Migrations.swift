@@ -287,6 +287,48 @@ enum Migrations {
             ALTER TABLE submissions ADD COLUMN provenance TEXT;
             ALTER TABLE submissions ADD COLUMN content_hash TEXT;
             """),
+        Migration(version: 10, name: "import jobs over HTTP that survive a restart", sql: """
+            CREATE TABLE import_jobs (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL,
+                account_id INTEGER REFERENCES accounts(id),
+                state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+                dry_run INTEGER NOT NULL DEFAULT 0,
+                mode TEXT NOT NULL DEFAULT 'incremental' CHECK (mode IN ('incremental', 'full')),
+                kind TEXT NOT NULL,
+                spool TEXT NOT NULL,
+                upload_bytes INTEGER NOT NULL,
+                files_total INTEGER,
+                files_done INTEGER NOT NULL DEFAULT 0,
+                records_done INTEGER NOT NULL DEFAULT 0,
+                report TEXT,
+                error TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                started_at TEXT,
+                finished_at TEXT
+            );
+            CREATE INDEX import_jobs_by_state ON import_jobs (state, id);
+            CREATE INDEX import_jobs_by_source ON import_jobs (source, id);
+            -- One row per file of a job, written in the file's own transaction: a file is done
+            -- exactly when its records are, which is what a restarted job resumes from.
+            CREATE TABLE import_job_files (
+                job_id INTEGER NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE,
+                entry_index INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('imported', 'rejected', 'skipped')),
+                counts TEXT NOT NULL,
+                records TEXT,
+                report TEXT,
+                PRIMARY KEY (job_id, entry_index)
+            ) WITHOUT ROWID;
+            -- The resources a full export named, to withdraw those it no longer does.
+            CREATE TABLE import_job_seen (
+                job_id INTEGER NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE,
+                resource_id TEXT NOT NULL,
+                PRIMARY KEY (job_id, resource_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

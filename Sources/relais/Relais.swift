@@ -6,7 +6,7 @@ struct Relais: AsyncParsableCommand {
         commandName: "relais",
         abstract: "Relais : dépôt et moteur de recherche de ressources éducatives libres (FWB).",
         subcommands: [ServeCommand.self, ImportCommand.self, HarvestCommand.self, SearchCommand.self, ReindexCommand.self, ExportCommand.self,
-                      UserCommand.self, TokenCommand.self, SourceCommand.self]
+                      UserCommand.self, TokenCommand.self, SourceCommand.self, CheckCommand.self]
     )
 }
 

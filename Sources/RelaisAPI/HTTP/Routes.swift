@@ -70,6 +70,9 @@ enum Routes {
         post("/api/v1/comments/{id}/flags", handlers.flagComment)
         post("/api/v1/comments/{id}/hide", handlers.hideComment)
         get("/api/v1/resources/{id}/feedback", handlers.feedbackList)
+        post("/api/v1/imports", handlers.postImport)
+        get("/api/v1/imports", handlers.listImports)
+        get("/api/v1/imports/{id}", handlers.getImport)
 
         var table = RouteTable()
         for route in routes { table.add(route.method, route.path, documented: route.documented) }
