@@ -312,6 +312,16 @@ import_paths = {
                            "un serveur arrêté reprend l'import au premier fichier non écrit."),
     "get": op("imports", "Les imports de sa source, les plus récents d'abord", {"200": ok("ImportJobList")}, ("400", "401", "403"),
               parameters=[q("source", S, "Administrateur seulement : filtrer par source")])},
+ "/api/v1/export": {
+    "get": op("export", "Exporter les ressources publiées : JSONL (sauvegarde que relais import relit à l'identique) ou zip de fichiers LOM",
+              {"200": {"description": "Le fichier d'export (en-tête Content-Disposition)",
+                       "content": {"application/x-ndjson": {"schema": {"type": "string"}},
+                                   "application/zip": {"schema": {"type": "string", "format": "binary"}}}}},
+              ("400", "401", "403"),
+              parameters=[q("format", {"type": "string", "enum": ["jsonl", "lom"], "default": "jsonl"},
+                            "jsonl : une ligne {original, provenance, resource} par ressource ; lom : un ID.xml par ressource dans un zip"),
+                          q("source", S, "Seulement cette source (un compte importateur n'exporte que la sienne)")],
+              description="Comptes administrateur, curateur ou importateur.")},
  "/api/v1/imports/{id}": {
     "get": op("importJob", "Un import : état, avancement et, une fois fini, le rapport complet", {"200": ok("ImportJob")},
               ("400", "401", "403"), parameters=[num("Numéro de l'import")])},

@@ -204,6 +204,7 @@ public final class Importer {
         switch detected {
         case .xml: parser = XMLRecordParser(limits: limits)
         case .markdown: parser = MarkdownSheetParser()
+        case .jsonl: parser = JSONLRecordParser()
         case .unknown(let why):
             report.filesSkipped += 1
             report.skipped.append(.init(file: entry.display, reason: why))
@@ -371,18 +372,19 @@ public final class Importer {
     }
 
     enum DetectedFormat {
-        case xml, markdown, unknown(String)
+        case xml, markdown, jsonl, unknown(String)
 
         var name: String {
             switch self {
             case .xml: "xml"
             case .markdown: "markdown"
+            case .jsonl: "jsonl"
             case .unknown: "inconnu"
             }
         }
     }
 
-    /// By content first: `<` starts XML, `---` a fact sheet; the extension only decides for
+    /// By content first: `<` starts XML, `{` a JSONL export, `---` a fact sheet; the extension only decides for
     /// files whose content says nothing we know (then `.xml` / `.md` are read and rejected
     /// with the parser's reason, anything else is skipped).
     static func detect(_ url: URL) throws -> DetectedFormat {
@@ -396,6 +398,8 @@ public final class Importer {
         let content = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         let ext = url.pathExtension.lowercased()
         if content.first == UInt8(ascii: "<") { return .xml }
+        // A JSONL export of Relais: each line an object with the resource and its original.
+        if content.first == UInt8(ascii: "{") { return .jsonl }
         if MarkdownSheetParser.looksLikeSheet(Array(head)) { return .markdown }
         if ["xml", "lom", "oai"].contains(ext) { return .xml }
         if ["md", "markdown"].contains(ext) { return .unknown("Markdown sans en-tête « --- » : pas une fiche") }

@@ -140,6 +140,29 @@ import Testing
             try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: people.headers("importer", json: false)) { response in
                 #expect(response.status == .notFound)
             }
+            // Exports: JSONL of the token's source, a zip of LOM files; nobody else's.
+            try await client.execute(uri: "/api/v1/export?format=jsonl", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/x-ndjson")
+                let lines = String(buffer: response.body).split(separator: "\n")
+                #expect(lines.count == 2)
+                #expect(lines.allSatisfy { $0.contains("\"source\":\"partenaire\"") })
+            }
+            try await client.execute(uri: "/api/v1/export?format=lom", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                let url = folder.appendingPathComponent("export.zip")
+                try Data(buffer: response.body).write(to: url)
+                let entries = try ArchiveReader(path: url.path).validate()
+                #expect(entries.count == 2 && entries.allSatisfy { $0.name.hasSuffix(".xml") })
+            }
+            try await client.execute(uri: "/api/v1/export?source=sonuma", method: .get, headers: auth) { response in
+                #expect(response.status == .forbidden)
+            }
+            for (who, status) in [(nil, 401), ("contributor", 403), ("curator", 200), ("admin", 200)] as [(String?, Int)] {
+                try await client.execute(uri: "/api/v1/export?format=jsonl", method: .get, headers: people.headers(who, json: false)) { response in
+                    #expect(Int(response.status.code) == status)
+                }
+            }
         }
         try store.checkIntegrity()
     }

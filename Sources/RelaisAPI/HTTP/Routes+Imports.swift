@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import RelaisCore
+import RelaisExport
 import RelaisIngest
 import RelaisStore
 
@@ -149,5 +150,76 @@ extension Handlers {
             return try JSONShape.data(["items": jobs.map { Self.jobPayload($0, report: nil) }, "total": jobs.count] as [String: Any])
         }
         return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+// MARK: Export
+
+extension Handlers {
+    /// The published records as JSONL (a backup that `relais import` reads back identically)
+    /// or as a zip of LOM files. Written to a temporary file by a reader, then streamed.
+    @Sendable func export(_ request: Request, context: RelaisRequestContext) async throws -> Response {
+        let parameters = try parameters(request, allowed: ["format", "source"])
+        let caller = try await state.authentication.require(request)
+        guard [.admin, .curator, .importer].contains(caller.role) else {
+            throw Problem(Refusal(.forbidden, "réservé aux administrateurs, curateurs et comptes importateurs"))
+        }
+        let format = try parameters.single("format") ?? "jsonl"
+        guard format == "jsonl" || format == "lom" else {
+            throw Problem.badParameter("format", "« \(format.prefix(20)) » : jsonl ou lom est attendu")
+        }
+        var source = try parameters.single("source")
+        if caller.role == .importer {
+            if let source, source != caller.source {
+                throw Problem(Refusal(.forbidden, "ce jeton n'exporte que la source « \(caller.source ?? "") »", field: "source"))
+            }
+            source = caller.source
+        }
+        let mediaType = format == "jsonl" ? "application/x-ndjson" : "application/zip"
+        try negotiate(request, mediaType)
+        try state.readiness.require()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("relais-export-\(UUID().uuidString)")
+        let vocabularies = state.vocabularies
+        let chosen = source
+        do {
+            try await state.pool.run(deadline: .seconds(600)) { reader in
+                if format == "jsonl" {
+                    FileManager.default.createFile(atPath: file.path, contents: nil)
+                    let handle = try FileHandle(forWritingTo: file)
+                    defer { try? handle.close() }
+                    var buffer = Data()
+                    try reader.store.exportJSONLines(source: chosen) { line in
+                        buffer.append(contentsOf: line.utf8)
+                        buffer.append(0x0A)
+                        if buffer.count > 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+                    }
+                    try handle.write(contentsOf: buffer)
+                } else {
+                    var writer = try ArchiveWriter(path: file.path, kind: .zip)
+                    for id in try reader.store.publishedIDs(source: chosen) {
+                        guard let resource = try reader.store.resource(id) else { continue }
+                        try writer.add(name: id.rawValue + ".xml", bytes: Array(LOMExporter.xml(resource, vocabularies: vocabularies).utf8))
+                    }
+                    try writer.close()
+                }
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
+        let name = "relais" + (chosen.map { "-\($0)" } ?? "") + (format == "jsonl" ? ".jsonl" : "-lom.zip")
+        return Response(status: .ok, headers: [.contentType: mediaType, .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: ResponseBody(contentLength: size) { writer in
+            defer { try? FileManager.default.removeItem(at: file) }
+            let handle = try FileHandle(forReadingFrom: file)
+            defer { try? handle.close() }
+            while true {
+                let chunk = handle.readData(ofLength: 1 << 20)
+                if chunk.isEmpty { break }
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
     }
 }

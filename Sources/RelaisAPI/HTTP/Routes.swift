@@ -73,6 +73,7 @@ enum Routes {
         post("/api/v1/imports", handlers.postImport)
         get("/api/v1/imports", handlers.listImports)
         get("/api/v1/imports/{id}", handlers.getImport)
+        get("/api/v1/export", handlers.export)
 
         var table = RouteTable()
         for route in routes { table.add(route.method, route.path, documented: route.documented) }

@@ -79,11 +79,13 @@ public final class ReaderPool: Sendable {
 
     public var size: Int { readers.count }
 
-    /// Runs `job` with a reader of its own, off the caller's thread.
-    public func run<T: Sendable>(_ job: @escaping @Sendable (Reader) throws -> T) async throws -> T {
+    /// Runs `job` with a reader of its own, off the caller's thread; `deadline` replaces the
+    /// pool's for long jobs (exports).
+    public func run<T: Sendable>(deadline: Duration? = nil, _ job: @escaping @Sendable (Reader) throws -> T) async throws -> T {
         let index = await acquire()
         defer { release(index) }
         let reader = readers[index]
+        let deadline = deadline ?? self.deadline
         let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
         return try await withCheckedThrowingContinuation { continuation in
             reader.thread.submit {
