@@ -139,9 +139,11 @@ public enum RelaisServer {
         guard !grids.isEmpty else {
             throw GridError(file: configuration.gridsPath, reason: "aucune grille d'évaluation (evaluation-v1.json attendu)")
         }
-        let cache = try cache(configuration)
+        // The writer creates and migrates the database before anything else opens it.
+        let cache = ResponseCache(capacityBytes: configuration.cacheBytes)
         let writer = Writer(store: try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes),
                             afterChange: { cache.invalidate() })
+        if cache.isEnabled { try cache.watch(databasePath: configuration.databasePath) }
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
                                   size: configuration.readers, deadline: configuration.deadline,
                                   mmapBytes: configuration.readerMmapBytes)
@@ -156,12 +158,6 @@ public enum RelaisServer {
                            importSpool: URL(fileURLWithPath: configuration.importSpoolPath
                                             ?? URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
                                                 .appendingPathComponent("imports").path))
-    }
-
-    private static func cache(_ configuration: ServerConfiguration) throws -> ResponseCache {
-        let cache = ResponseCache(capacityBytes: configuration.cacheBytes)
-        if cache.isEnabled { try cache.watch(databasePath: configuration.databasePath) }
-        return cache
     }
 
     /// Imports the corpus into an empty database, then warms every reader.
