@@ -51,6 +51,9 @@ public struct ServerConfiguration: Sendable {
     public var newAccountDays = 7.0
     /// Largest import body (an archive), in bytes.
     public var importMaxBytes = 1 << 30
+    /// While an import job runs, searches see its new records within this many seconds
+    /// (facets and lexicon rebuilt at most that often); otherwise at once.
+    public var bulkRefreshSeconds = 3.0
     /// Where uploads wait for their import job (default: `imports/` beside the database).
     public var importSpoolPath: String?
 
@@ -144,9 +147,11 @@ public enum RelaisServer {
         let writer = Writer(store: try Store(path: configuration.databasePath, mmapBytes: configuration.readerMmapBytes),
                             afterChange: { cache.invalidate() })
         if cache.isEnabled { try cache.watch(databasePath: configuration.databasePath) }
+        let refreshPolicy = RefreshPolicy()
         let pool = try ReaderPool(path: configuration.databasePath, vocabularies: vocabularies,
                                   size: configuration.readers, deadline: configuration.deadline,
-                                  mmapBytes: configuration.readerMmapBytes)
+                                  mmapBytes: configuration.readerMmapBytes, refreshPolicy: refreshPolicy)
+        let bulkInterval = configuration.bulkRefreshSeconds
         return ServerState(configuration: configuration, pool: pool, vocabularies: vocabularies,
                            labeller: Labeller(vocabularies: vocabularies), readiness: Readiness(),
                            assets: try Assets.load(), cache: cache, logger: logger,
@@ -154,7 +159,8 @@ public enum RelaisServer {
                            loginLimiter: RateLimiter(rate: configuration.loginsPerMinute / 60, burst: configuration.loginsPerMinute),
                            writeLimiter: RateLimiter(rate: configuration.writesPerSecond, burst: configuration.writesPerSecond * 4),
                            importRunner: ImportJobRunner(databasePath: configuration.databasePath, vocabularies: vocabularies,
-                                                         log: { [logger] in logger.info("\($0)") }),
+                                                         log: { [logger] in logger.info("\($0)") },
+                                                         onActivity: { busy in refreshPolicy.setMinimumInterval(busy ? bulkInterval : 0) }),
                            importSpool: URL(fileURLWithPath: configuration.importSpoolPath
                                             ?? URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
                                                 .appendingPathComponent("imports").path))

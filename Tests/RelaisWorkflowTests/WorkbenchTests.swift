@@ -343,3 +343,95 @@ final class Handed<Value>: @unchecked Sendable {
         try bench.store.checkIntegrity()
     }
 }
+
+@Suite struct SubmissionFormatTests {
+    /// A LOM record and a Markdown fact sheet go through the import mappers; the published
+    /// resource gets the submission's id, whatever identifier the record carried.
+    @Test func lomAndMarkdownSubmissions() throws {
+        let bench = try Bench()
+        let workbench = try bench.workbench()
+        var lom = SubmissionBody(kind: .newResource)
+        lom.format = "lom"
+        lom.content = """
+            <lom xmlns="http://ltsc.ieee.org/xsd/LOM"><general>
+            <identifier><catalog>ailleurs</catalog><entry>42</entry></identifier>
+            <title><string language="fr">Mesurer des longueurs avec une ficelle</string></title>
+            <description><string language="fr">Les élèves mesurent la classe avec une ficelle nouée tous les dix centimètres, puis comparent leurs résultats.</string></description>
+            </general>
+            <educational><context><source>LOMv1.0</source><value>school</value></context></educational>
+            <rights><description><string language="fr">CC BY 4.0</string></description></rights>
+            <technical><location>https://ecole.example.be/ficelle</location></technical></lom>
+            """
+        let record = try workbench.create(lom, by: bench.account("anne"))
+        let assessment = try workbench.checklist(of: record)
+        #expect(assessment.resource?.displayTitle == "Mesurer des longueurs avec une ficelle")
+        #expect(assessment.resource?.source == ContributionMapper.source)
+        #expect(assessment.checklist.first { $0.id == "licence" }?.passed == true)
+        // No level, domain or type in that record: the checklist says so, submitting is refused.
+        #expect(Set(assessment.checklist.filter { !$0.passed }.map(\.id)).isSuperset(of: ["niveau", "domaine", "type"]))
+        #expect(refusal { _ = try workbench.transition(record.id, .init(action: .submit), by: bench.account("anne")) }?.kind == .unprocessable)
+
+        var sheet = SubmissionBody(kind: .newResource)
+        sheet.format = "markdown"
+        sheet.content = try String(contentsOf: Bench.root.appendingPathComponent("Corpus/amenagements/amenagement-dyslexie-consignes.md"),
+                                   encoding: .utf8)
+        let fact = try workbench.create(sheet, by: bench.account("bruno"))
+        let sheetAssessment = try workbench.checklist(of: fact)
+        #expect(sheetAssessment.ready, "\(sheetAssessment.checklist.filter { !$0.passed })")
+        _ = try workbench.transition(fact.id, .init(action: .submit), by: bench.account("bruno"))
+        for action in [ModerationAction.claim, .approve, .publish] {
+            _ = try workbench.transition(fact.id, .init(action: action), by: bench.account("claire"))
+        }
+        let published = try #require(try bench.store.submission(id: fact.id)?.resourceID)
+        let resource = try #require(try bench.store.resource(ResourceID(rawValue: published)))
+        #expect(resource.id == ResourceID(source: ContributionMapper.source, sourceIdentifier: ContributionMapper.identifier(submission: fact.id)))
+        #expect(!resource.sections.isEmpty && resource.bodyHTML?.isEmpty == false)
+
+        // Broken content: the field and the parser's reason.
+        var broken = SubmissionBody(kind: .newResource)
+        broken.format = "lom"
+        broken.content = "<lom><general><title>pas fermé"
+        let refused = try #require(refusal { _ = try workbench.create(broken, by: bench.account("anne")) })
+        #expect(refused.kind == .invalid && refused.field == "content")
+    }
+
+    /// A title nearly identical to a published one: the checklist warns (without blocking)
+    /// and links the resource.
+    @Test func nearDuplicateIsFlaggedWithItsLink() throws {
+        let bench = try Bench()
+        let workbench = try bench.workbench()
+        let assessment = try workbench.assess(Bench.newResource("Les fractions au quotidien !"), submissionID: nil)
+        let duplicate = try #require(assessment.checklist.first { $0.id == "doublon" })
+        #expect(!duplicate.passed && !duplicate.blocking)
+        #expect(duplicate.link == "/ressource/\(bench.resources[0])")
+        #expect(assessment.ready)
+        let distinct = try workbench.assess(Bench.newResource("Les fractions égyptiennes et leurs hiéroglyphes"), submissionID: nil)
+        #expect(distinct.checklist.first { $0.id == "doublon" }?.passed == true)
+    }
+
+    /// The queue: filters by state, kind, source and age; oldest first; counts by state.
+    @Test func queueFiltersAndOrder() throws {
+        let bench = try Bench()
+        let workbench = try bench.workbench()
+        var ids: [Int64] = []
+        for title in ["Première séquence sur l'eau", "Deuxième séquence sur le vent", "Troisième séquence sur le feu"] {
+            let record = try workbench.create(Bench.newResource(title), by: bench.account("anne"))
+            _ = try workbench.transition(record.id, .init(action: .submit), by: bench.account("anne"))
+            ids.append(record.id)
+        }
+        try bench.store.db.execute("UPDATE submissions SET submitted_at = '2026-01-01T00:00:00Z' WHERE id = \(ids[2])")
+        _ = try workbench.transition(ids[1], .init(action: .claim), by: bench.account("claire"))
+        var filter = QueueFilter()
+        let all = try workbench.queue(filter, by: bench.account("claire"))
+        #expect(all.items.map(\.id) == [ids[2], ids[0], ids[1]])
+        #expect(all.counts[.submitted] == 2 && all.counts[.inReview] == 1)
+        filter.olderThanDays = 30
+        #expect(try workbench.queue(filter, by: bench.account("claire")).items.map(\.id) == [ids[2]])
+        filter = QueueFilter()
+        filter.states = [.inReview]
+        #expect(try workbench.queue(filter, by: bench.account("carl")).items.map(\.id) == [ids[1]])
+        filter.kind = .feedback
+        #expect(try workbench.queue(filter, by: bench.account("carl")).total == 0)
+        #expect(refusal { _ = try workbench.queue(QueueFilter(), by: bench.account("anne")) }?.kind == .forbidden)
+    }
+}

@@ -14,9 +14,10 @@ public final class Reader: @unchecked Sendable {
     public let vocabularies: Vocabularies
     fileprivate let thread: JobThread
 
-    init(path: String, vocabularies: Vocabularies, index: Int, mmapBytes: Int) throws {
+    init(path: String, vocabularies: Vocabularies, index: Int, mmapBytes: Int, refreshPolicy: RefreshPolicy?) throws {
         store = try Store(path: path, mmapBytes: mmapBytes)
         engine = SearchEngine(store: store, vocabularies: vocabularies)
+        engine.refreshPolicy = refreshPolicy
         self.vocabularies = vocabularies
         thread = JobThread(name: "relais-reader-\(index)")
     }
@@ -69,9 +70,10 @@ public final class ReaderPool: Sendable {
     private let state: Mutex<State>
     public let deadline: Duration
 
-    public init(path: String, vocabularies: Vocabularies, size: Int, deadline: Duration, mmapBytes: Int = 0) throws {
+    public init(path: String, vocabularies: Vocabularies, size: Int, deadline: Duration, mmapBytes: Int = 0,
+                refreshPolicy: RefreshPolicy? = nil) throws {
         readers = try (0..<max(1, size)).map {
-            try Reader(path: path, vocabularies: vocabularies, index: $0, mmapBytes: mmapBytes)
+            try Reader(path: path, vocabularies: vocabularies, index: $0, mmapBytes: mmapBytes, refreshPolicy: refreshPolicy)
         }
         state = Mutex(State(free: Array(readers.indices)))
         self.deadline = deadline

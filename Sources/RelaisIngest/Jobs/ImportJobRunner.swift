@@ -32,16 +32,19 @@ public final class ImportJobRunner: @unchecked Sendable {
     private let vocabularies: Vocabularies
     private let limits: ArchiveLimits
     private let log: @Sendable (String) -> Void
+    /// Told when a job starts (true) and when the queue is empty again (false).
+    private let onActivity: @Sendable (Bool) -> Void
     private let condition = NSCondition()
     private var pending = false
     private var started = false
 
     public init(databasePath: String, vocabularies: Vocabularies, limits: ArchiveLimits = ArchiveLimits(),
-                log: @escaping @Sendable (String) -> Void) {
+                log: @escaping @Sendable (String) -> Void, onActivity: @escaping @Sendable (Bool) -> Void = { _ in }) {
         self.databasePath = databasePath
         self.vocabularies = vocabularies
         self.limits = limits
         self.log = log
+        self.onActivity = onActivity
     }
 
     /// Starts the worker thread; it first resumes what a previous process left running.
@@ -56,9 +59,11 @@ public final class ImportJobRunner: @unchecked Sendable {
             while true {
                 do {
                     if let job = try box.store.nextImportJob() {
+                        onActivity(true)
                         run(job, store: box.store)
                         continue
                     }
+                    onActivity(false)
                 } catch {
                     log("file des imports illisible : \(error)")
                 }

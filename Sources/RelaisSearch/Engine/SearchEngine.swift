@@ -3,6 +3,18 @@ import RelaisCore
 import RelaisSQLite
 import RelaisStore
 import RelaisText
+import Synchronization
+
+/// How often the caches built from whole tables (facet index, lexicon) may be rebuilt. After
+/// any write they are rebuilt for the next search; while a bulk import commits file after file,
+/// that rebuild (a scan of every published resource, per reader) would run after every file,
+/// so the importer asks for a minimum interval and new records show up within it.
+public final class RefreshPolicy: Sendable {
+    private let interval = Mutex<Double>(0)
+    public init() {}
+    public var minimumInterval: Double { interval.withLock { $0 } }
+    public func setMinimumInterval(_ seconds: Double) { interval.withLock { $0 = max(0, seconds) } }
+}
 
 /// Search over the store: French query language, facet filters and counts, ranking,
 /// snippets, typo tolerance and relaxation. One engine per connection, used by one task at a
@@ -19,8 +31,12 @@ public final class SearchEngine {
     let vocabularies: Vocabularies
     private var facetIndex: FacetIndex?
     private var facetIndexVersion: Int64 = -1
+    private var facetIndexLoaded = ContinuousClock.now
     var lexicon: Lexicon?
     private var lexiconVersion: Int64 = -1
+    private var lexiconLoaded = ContinuousClock.now
+    /// Shared by the server's readers; nil: rebuild after every write.
+    public var refreshPolicy: RefreshPolicy?
     /// Prepared once per engine: a search runs some forty small statements (a record and a
     /// snippet per hit, the candidate rows), and preparing them each time cost more than running
     /// them. Every user resets its statement when done, so none keeps a read transaction open.
@@ -59,21 +75,29 @@ public final class SearchEngine {
         return dataVersion &* 1_000_003 &+ totalChanges
     }
 
+    /// Whether a cache loaded at `loaded` may still serve although the data changed.
+    private func mayServeStale(_ loaded: ContinuousClock.Instant) -> Bool {
+        guard let interval = refreshPolicy?.minimumInterval, interval > 0 else { return false }
+        return ContinuousClock.now - loaded < .milliseconds(Int64(interval * 1000))
+    }
+
     func facets() throws -> FacetIndex {
         let version = try dataVersion()
-        if let facetIndex, version == facetIndexVersion { return facetIndex }
+        if let facetIndex, version == facetIndexVersion || mayServeStale(facetIndexLoaded) { return facetIndex }
         let index = try FacetIndex(dimensions: Self.dimensions, db: db)
         facetIndex = index
         facetIndexVersion = version
+        facetIndexLoaded = ContinuousClock.now
         return index
     }
 
     func currentLexicon() throws -> Lexicon {
         let version = try dataVersion()
-        if let lexicon, version == lexiconVersion { return lexicon }
+        if let lexicon, version == lexiconVersion || mayServeStale(lexiconLoaded) { return lexicon }
         let loaded = try Lexicon(db: db)
         lexicon = loaded
         lexiconVersion = version
+        lexiconLoaded = ContinuousClock.now
         return loaded
     }
 
