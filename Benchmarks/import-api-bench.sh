@@ -77,12 +77,17 @@ request = urllib.request.Request(base + "/api/v1/imports", data=body, method="PO
 posted = time.time()
 job = json.loads(urllib.request.urlopen(request, timeout=600).read())
 upload = time.time() - posted
+# Polled through the list (no report in it), so that the peak RSS of the import itself is
+# known before the report is asked for.
 while True:
-    job = json.loads(urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/imports/{job['id']}",
-                     headers={"Authorization": f"Bearer {token}"})).read())
-    if job["state"] in ("succeeded", "failed"): break
+    jobs = json.loads(urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/imports",
+                      headers={"Authorization": f"Bearer {token}"})).read())["items"]
+    if next(j for j in jobs if j["id"] == job["id"])["state"] in ("succeeded", "failed"): break
     time.sleep(0.5)
 elapsed = time.time() - posted
+rss_import = peak_rss()
+job = json.loads(urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/imports/{job['id']}",
+                 headers={"Authorization": f"Bearer {token}"})).read())
 stop.set()
 for t in threads: t.join()
 totals = job["report"]["totals"]
@@ -94,7 +99,7 @@ print(f"| envoi du corps | {upload:.1f} s |")
 print(f"| import complet (envoi → fini) | {elapsed:.1f} s, {totals['created'] / elapsed:,.0f} notices/s |")
 if lat:
     print(f"| recherches pendant l'import ({clients} clients, sans cache) | {len(lat):,} ; p50 {pct(50):.1f} ms, p99 {pct(99):.1f} ms, max {lat[-1]:.0f} ms |")
-print(f"| RSS maximale du serveur | {peak_rss()} Mo |")
+print(f"| RSS maximale du serveur | {rss_import} Mo pendant l'import ; {peak_rss()} Mo après la lecture du rapport complet ({len(json.dumps(job['report'])) / 1e6:.1f} Mo de JSON) |")
 
 harvest_db = f"{work}/moisson.sqlite"
 started = time.time()
