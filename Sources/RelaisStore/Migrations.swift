@@ -329,6 +329,10 @@ enum Migrations {
                 PRIMARY KEY (job_id, resource_id)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 11, name: "import jobs: bytes done and to do, for an estimate of the records to come", sql: """
+            ALTER TABLE import_jobs ADD COLUMN bytes_total INTEGER;
+            ALTER TABLE import_jobs ADD COLUMN bytes_done INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -20,6 +20,9 @@ public struct ImportJob: Sendable, Equatable {
     public var report: String?
     public var error: String?
     public var attempts: Int
+    /// Decompressed bytes of the files to import, and of those done.
+    public var bytesTotal: Int?
+    public var bytesDone: Int
     public var createdAt: String
     public var startedAt: String?
     public var finishedAt: String?
@@ -38,7 +41,7 @@ public struct ImportJobFile: Sendable, Equatable {
 extension Store {
     static let jobColumns = """
         id, source, account_id, state, dry_run, mode, kind, spool, upload_bytes, files_total, files_done, records_done,
-        report, error, attempts, created_at, started_at, finished_at
+        report, error, attempts, created_at, started_at, finished_at, bytes_total, bytes_done
         """
 
     func job(from s: Statement) -> ImportJob {
@@ -46,6 +49,7 @@ extension Store {
                   state: ImportJob.State(rawValue: s.text(3) ?? "") ?? .failed, dryRun: s.int(4) != 0, fullMode: s.text(5) == "full",
                   kind: s.text(6) ?? "", spool: s.text(7) ?? "", uploadBytes: s.int(8), filesTotal: s.isNull(9) ? nil : s.int(9),
                   filesDone: s.int(10), recordsDone: s.int(11), report: s.text(12), error: s.text(13), attempts: s.int(14),
+                  bytesTotal: s.isNull(18) ? nil : s.int(18), bytesDone: s.int(19),
                   createdAt: s.text(15) ?? "", startedAt: s.text(16), finishedAt: s.text(17))
     }
 
@@ -96,20 +100,28 @@ extension Store {
             """).run([Clock.now(), filesTotal, id])
     }
 
-    public func setImportJobTotal(id: Int64, filesTotal: Int) throws {
-        try db.prepare("UPDATE import_jobs SET files_total = ? WHERE id = ?").run([filesTotal, id])
+    public func setImportJobTotal(id: Int64, filesTotal: Int, bytesTotal: Int) throws {
+        try db.prepare("UPDATE import_jobs SET files_total = ?, bytes_total = ? WHERE id = ?").run([filesTotal, bytesTotal, id])
+    }
+
+    /// Records while the job runs: those done, scaled by the bytes still to read (records are
+    /// about the same size within one export); exact once the job is over.
+    public static func estimatedRecords(_ job: ImportJob) -> Int? {
+        if job.state == .succeeded || job.state == .failed { return job.recordsDone }
+        guard let total = job.bytesTotal, job.bytesDone > 0, job.recordsDone > 0 else { return nil }
+        return Int((Double(job.recordsDone) * Double(total) / Double(job.bytesDone)).rounded())
     }
 
     /// Records a file of a job (call inside the file's transaction for imported files).
     public func recordImportJobFile(jobID: Int64, index: Int, name: String, state: String, counts: String, records: String?,
-                                    recordCount: Int) throws {
+                                    recordCount: Int, bytes: Int = 0) throws {
         try db.prepare("""
             INSERT OR REPLACE INTO import_job_files (job_id, entry_index, name, state, counts, records) VALUES (?, ?, ?, ?, ?, ?)
             """).run([jobID, index, name, state, counts, records])
         try db.prepare("""
             UPDATE import_jobs SET files_done = (SELECT count(*) FROM import_job_files WHERE job_id = ?1),
-                   records_done = records_done + ?2 WHERE id = ?1
-            """).run([jobID, recordCount])
+                   records_done = records_done + ?2, bytes_done = bytes_done + ?3 WHERE id = ?1
+            """).run([jobID, recordCount, bytes])
     }
 
     public func setImportJobFileReport(jobID: Int64, index: Int, report: String) throws {

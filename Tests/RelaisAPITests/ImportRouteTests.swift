@@ -112,6 +112,10 @@ import Testing
                 id = try response.json()["id"] as? Int ?? 0
             }
             let job = try await finished(client, id, auth)
+            let progress = try #require(job["progress"] as? [String: Any])
+            #expect(progress["records_total"] as? Int == progress["records_done"] as? Int)
+            #expect(progress["files_total"] as? Int == 4 && progress["files_done"] as? Int == 4)
+            #expect((progress["bytes_done"] as? Int ?? 0) > 0 && progress["bytes_done"] as? Int == progress["bytes_total"] as? Int)
             let report = try #require(job["report"] as? [String: Any])
             #expect((report["totals"] as? [String: Any])?["created"] as? Int == 3)
             let files = try #require(report["files"] as? [[String: Any]])

@@ -109,19 +109,23 @@ public final class ImportJobRunner: @unchecked Sendable {
                     try finish(job, store: store, report: report, state: .failed, error: "archive refusée : \(error.description)")
                     return
                 }
-                try store.setImportJobTotal(id: job.id, filesTotal: entries.count)
+                try store.setImportJobTotal(id: job.id, filesTotal: entries.count, bytesTotal: entries.reduce(0) { $0 + $1.size })
                 try reader.forEachFile { entry, bytes in
                     guard !done.contains(entry.index) else { return }
                     let file = URL(fileURLWithPath: job.spool).appendingPathComponent("entry-\(entry.index)" + Self.suffix(entry.name))
                     try Data(bytes).write(to: file)
                     defer { try? FileManager.default.removeItem(at: file) }
-                    if let dry = try importFile(file, name: entry.name, index: entry.index, job: job, store: store) { dryFiles.append(dry) }
+                    if let dry = try importFile(file, name: entry.name, index: entry.index, bytes: bytes.count, job: job, store: store) {
+                        dryFiles.append(dry)
+                    }
                 }
             default:
-                try store.setImportJobTotal(id: job.id, filesTotal: 1)
+                try store.setImportJobTotal(id: job.id, filesTotal: 1, bytesTotal: job.uploadBytes)
                 if !done.contains(0) {
                     let name = job.kind == "markdown" ? "envoi.md" : "envoi.xml"
-                    if let dry = try importFile(upload, name: name, index: 0, job: job, store: store) { dryFiles.append(dry) }
+                    if let dry = try importFile(upload, name: name, index: 0, bytes: job.uploadBytes, job: job, store: store) {
+                        dryFiles.append(dry)
+                    }
                 }
             }
             if job.dryRun {
@@ -170,7 +174,7 @@ public final class ImportJobRunner: @unchecked Sendable {
 
     /// Imports one file in its own transaction, recording it as done in that transaction.
     /// For a dry run nothing is recorded: the file's outcome comes back instead.
-    private func importFile(_ url: URL, name: String, index: Int, job: ImportJob, store: Store) throws
+    private func importFile(_ url: URL, name: String, index: Int, bytes: Int, job: ImportJob, store: Store) throws
         -> (ImportJobReport.File, [RecordOutcome], ImportReport)? {
         let importer = Importer(store: store, vocabularies: vocabularies)
         importer.source = job.source
@@ -190,7 +194,7 @@ public final class ImportJobRunner: @unchecked Sendable {
             try store.recordImportJobFile(jobID: job.id, index: index, name: name, state: "imported",
                                           counts: String(decoding: try encoder.encode(counts), as: UTF8.self),
                                           records: String(decoding: try encoder.encode(outcomes), as: UTF8.self),
-                                          recordCount: counts.records)
+                                          recordCount: counts.records, bytes: bytes)
         }
         let fileReport = try importer.run(files: [(url, name)])
         let state = fileReport.filesRejected > 0 ? "rejected" : (fileReport.filesSkipped > 0 ? "skipped" : "imported")
@@ -203,7 +207,7 @@ public final class ImportJobRunner: @unchecked Sendable {
             if state != "imported" {
                 try store.recordImportJobFile(jobID: job.id, index: index, name: name, state: state,
                                               counts: String(decoding: try encoder.encode(fileReport.totals), as: UTF8.self),
-                                              records: nil, recordCount: 0)
+                                              records: nil, recordCount: 0, bytes: bytes)
             }
             try store.setImportJobFileReport(jobID: job.id, index: index,
                                              report: String(decoding: try encoder.encode(fileReport), as: UTF8.self))
