@@ -465,3 +465,61 @@ let newResourceBody = #"""
         }
     }
 }
+
+/// Hostile bodies on every write route: always a problem the client can act on, never a 500.
+@Suite struct HostileContributionBodies: Sendable {
+    static let bodies: [String] = [
+        "", " ", "null", "[]", "42", "\"texte\"", "{", "{}", "{\"kind\": null}", "{\"kind\": 7}", "{\"kind\": \"inconnu\"}",
+        "{\"kind\": \"new_resource\", \"format\": \"json\", \"metadata\": []}",
+        "{\"kind\": \"new_resource\", \"format\": \"json\", \"metadata\": {\"levels\": \"P5\"}}",
+        "{\"kind\": \"new_resource\", \"format\": \"json\", \"metadata\": {\"learning_time_minutes\": -1e308}}",
+        "{\"kind\": \"new_resource\", \"format\": \"lom\", \"content\": \"<!DOCTYPE x [<!ENTITY a SYSTEM 'file:///etc/passwd'>]><lom>&a;</lom>\"}",
+        "{\"kind\": \"new_resource\", \"format\": \"markdown\", \"content\": \"---\\n---\\n\"}",
+        "{\"kind\": \"new_resource\", \"format\": \"import\", \"content\": \"{}\"}",
+        "{\"kind\": \"improvement\", \"resource_id\": \"../../etc\", \"changes\": {}}",
+        "{\"kind\": \"improvement\", \"resource_id\": \"" + String(repeating: "r", count: 5000) + "\"}",
+        "{\"kind\": \"feedback\", \"resource_id\": null, \"feedback\": {\"level\": \"P9\"}}",
+        "{\"action\": \"publish\"}", "{\"action\": [\"claim\"]}", "{\"action\": \"claim\", \"assignee_id\": 1.5}",
+        "{\"action\": \"reassign\", \"assignee_id\": 99999999999}", "{\"action\": \"reject\", \"reason\": {}}",
+        "{\"criteria\": {\"pertinence\": {\"score\": true}}}", "{\"criteria\": {\"pertinence\": {\"score\": 2.5}}}",
+        "{\"criteria\": {\"pertinence\": {\"score\": 99999999999999999999}}}", "{\"criteria\": []}",
+        "{\"text\": \"\\u0000\"}", "{\"text\": " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}",
+        "{\"email\": \"a@b.c\", \"name\": \"x\", \"password\": \"" + String(repeating: "é", count: 100) + "\"}",
+        "{\"role\": \"root\"}", "{\"disabled\": \"oui\"}", "{\"reason\": 3}",
+    ]
+
+    @Test func neverAServerError() async throws {
+        let (path, store) = try Fixture.privateDatabase()
+        let people = try People(store: store)
+        let resource = try #require(try store.publishedIDs().first).rawValue
+        try await Fixture.application(databasePath: path).test(.router) { client in
+            var submission = 0
+            try await client.execute(uri: "/api/v1/submissions", method: .post, headers: people.headers("contributor"),
+                                     body: ByteBuffer(string: newResourceBody)) { submission = try $0.json()["id"] as? Int ?? 0 }
+            let routes: [(HTTPRequest.Method, String, String)] = [
+                (.post, "/api/v1/submissions", "curator"), (.post, "/api/v1/submissions/checklist", "contributor"),
+                (.put, "/api/v1/submissions/\(submission)", "contributor"), (.post, "/api/v1/submissions/\(submission)/transitions", "curator"),
+                (.post, "/api/v1/resources/\(resource)/evaluations", "evaluator"), (.put, "/api/v1/resources/\(resource)/evaluations/mine", "evaluator"),
+                (.post, "/api/v1/resources/\(resource)/comments", "contributor"), (.post, "/api/v1/accounts", "admin"),
+                (.patch, "/api/v1/accounts/\(people.ids["other"]!)", "admin"), (.post, "/api/v1/auth/login", "contributor"),
+                (.post, "/api/v1/comments/1/flags", "contributor"), (.post, "/api/v1/evaluations/1/moderation", "curator"),
+            ]
+            var seen: [Int: Int] = [:]
+            for (method, uri, who) in routes {
+                for body in Self.bodies {
+                    try await client.execute(uri: uri, method: method, headers: people.headers(who), body: ByteBuffer(string: body)) { response in
+                        let status = Int(response.status.code)
+                        seen[status, default: 0] += 1
+                        #expect(status < 500, "\(method) \(uri) « \(body.prefix(80)) » : \(status) \(response.text.prefix(200))")
+                        if status >= 400 {
+                            #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                        }
+                    }
+                }
+            }
+            #expect(seen.keys.allSatisfy { $0 < 500 }, "\(seen)")
+            print("corps hostiles : \(routes.count * Self.bodies.count) requêtes, statuts \(seen.sorted { $0.key < $1.key })")
+        }
+        try store.checkIntegrity()
+    }
+}

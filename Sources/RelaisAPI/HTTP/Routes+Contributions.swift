@@ -46,6 +46,10 @@ extension Handlers {
         }
         guard case .string(let text) = raw else { throw Problem.badParameter(key, "une chaîne est attendue") }
         guard text.count <= max else { throw Problem.badParameter(key, "\(max) caractères au plus") }
+        // Free text is shown to others: no invisible control characters (NUL, escape sequences).
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" || $0.value == 0x7F }) {
+            throw Problem.badParameter(key, "caractère de contrôle U+\(String(format: "%04X", bad.value)) refusé")
+        }
         if required && text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw Problem.badParameter(key, "ne peut être vide")
         }
