@@ -333,6 +333,21 @@ enum Migrations {
             ALTER TABLE import_jobs ADD COLUMN bytes_total INTEGER;
             ALTER TABLE import_jobs ADD COLUMN bytes_done INTEGER NOT NULL DEFAULT 0;
             """),
+        Migration(version: 12, name: "search: a log of changed resource rows, for incremental facet refresh", sql: """
+            -- Every write of a resource row (terms are rewritten with it): readers patch their
+            -- in-memory facet index with the rows changed since they built it instead of
+            -- scanning every resource after each write. Pruned by the writer.
+            CREATE TABLE resource_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, row INTEGER NOT NULL);
+            CREATE TRIGGER resource_changes_insert AFTER INSERT ON resources BEGIN
+                INSERT INTO resource_changes (row) VALUES (new.rowid);
+            END;
+            CREATE TRIGGER resource_changes_update AFTER UPDATE ON resources BEGIN
+                INSERT INTO resource_changes (row) VALUES (new.rowid);
+            END;
+            CREATE TRIGGER resource_changes_delete AFTER DELETE ON resources BEGIN
+                INSERT INTO resource_changes (row) VALUES (old.rowid);
+            END;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -62,6 +62,7 @@ public final class Store {
             batch_id = excluded.batch_id, updated_at = excluded.updated_at,
             sort_date = excluded.sort_date, duration = excluded.duration, version = resources.version + 1
         """)
+    private var writesSincePrune = 0
     private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_id = ?")
     private lazy var insertTerm = try! db.prepare(
         "INSERT OR IGNORE INTO resource_terms (resource_id, dimension, term) VALUES (?, ?, ?)")
@@ -214,8 +215,19 @@ public final class Store {
             try insertTerm.run([id, Store.languageDimension, language])
         }
         if !existed { try addToLexicon(resource) }
+        writesSincePrune += 1
+        if writesSincePrune >= 10_000 { try pruneChanges() }
         if db.isAutocommit { try flushPending() }
         return existed ? .updated : .created
+    }
+
+    /// The change log keeps the last `changesKept` rows: a reader further behind rebuilds in full.
+    static let changesKept = 200_000
+
+    func pruneChanges() throws {
+        writesSincePrune = 0
+        try db.prepare("DELETE FROM resource_changes WHERE seq <= (SELECT max(seq) FROM resource_changes) - ?")
+            .run([Self.changesKept])
     }
 
     /// Facet dimensions stored with the vocabulary facets in `resource_terms`.

@@ -26,6 +26,11 @@ final class FacetIndex {
     private(set) var dates: [Int32] = []
     /// French label of each code, filled by the engine as facets show them.
     var labels: [String?] = []
+    /// The last entry of `resource_changes` this index reflects.
+    private(set) var changeSeq: Int64 = 0
+    /// Positions left behind by rows changed since the build (their rows moved to the end).
+    private(set) var deadCount = 0
+    private let dimensionIndex: [String: Int]
 
     /// Three ordered scans that read no overflow page (the record and the original XML of a
     /// resource fill several): the rows through the `resources_facet_rows` index (migration 6),
@@ -34,6 +39,9 @@ final class FacetIndex {
     init(dimensions: [String], db: Database) throws {
         self.dimensions = dimensions
         let dimensionIndex = Dictionary(uniqueKeysWithValues: dimensions.enumerated().map { ($1, $0) })
+        self.dimensionIndex = dimensionIndex
+        // Read before the rows: a change made meanwhile is applied again later (harmless).
+        changeSeq = try db.scalarInt("SELECT coalesce(max(seq), 0) FROM resource_changes") ?? 0
         let rows = try db.prepare("""
             SELECT rowid, coalesce(duration, -1), coalesce(quality, -1), coalesce(sort_date, '')
             FROM resources WHERE status = 'published'
@@ -107,6 +115,7 @@ final class FacetIndex {
 
     private func code(for key: Code) -> UInt16 {
         if let existing = codeByKey[key] { return existing }
+        precondition(codes.count < Int(UInt16.max), "more than 65,535 distinct classification terms")
         let new = UInt16(codes.count)
         codes.append(key)
         codeDimensions.append(UInt8(key.dimension))
@@ -126,6 +135,65 @@ final class FacetIndex {
     }
 
     var count: Int { rowIDs.count }
+
+    /// Positions of the rows published now (all of them, unless rows changed since the build).
+    var livePositions: [Int] {
+        guard deadCount > 0 else { return Array(0..<rowIDs.count) }
+        return rowIDs.indices.filter { slot[Int(rowIDs[$0])] == Int32($0) }
+    }
+
+    /// Brings the index up to date with the rows changed since it was built or last patched:
+    /// each changed row's old position is abandoned and its current state, if published,
+    /// appended. False when a full rebuild is the better (or only) way: the log was pruned past
+    /// this index, too many rows changed, or too many positions are dead.
+    func applyChanges(db: Database) throws -> Bool {
+        let bounds = try db.prepare("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM resource_changes")
+        guard try bounds.step() else { return false }
+        let (oldest, newest) = (bounds.int64(0), bounds.int64(1))
+        bounds.reset()
+        if newest == changeSeq { return true }
+        guard newest > changeSeq, oldest <= changeSeq + 1, newest - changeSeq <= Int64(max(2_000, rowIDs.count / 20)) else {
+            return false
+        }
+        let changed = try db.prepare("SELECT DISTINCT row FROM resource_changes WHERE seq > ? AND seq <= ?")
+        try changed.bindAll([changeSeq, newest])
+        var rows: [Int64] = []
+        while try changed.step() { rows.append(changed.int64(0)) }
+        let row = try db.prepare("""
+            SELECT id, coalesce(duration, -1), coalesce(quality, -1), coalesce(sort_date, '')
+            FROM resources WHERE rowid = ? AND status = 'published'
+            """)
+        let terms = try db.prepare("SELECT dimension, term FROM resource_terms WHERE resource_id = ?")
+        for rowid in rows.sorted() {
+            if let old = position(of: rowid) {
+                slot[Int(rowid)] = -1
+                _ = old
+                deadCount += 1
+            }
+            try row.bindAll([rowid])
+            guard try row.step(), let id = row.text(0) else { row.reset(); continue }
+            let duration = row.double(1), quality = row.double(2), date = Self.dateKey(row.text(3) ?? "")
+            row.reset()
+            try terms.bindAll([id])
+            var codesOfRow: [UInt16] = []
+            while try terms.step() {
+                guard let name = terms.text(0), let dimension = dimensionIndex[name], let term = terms.text(1) else { continue }
+                codesOfRow.append(code(for: Code(dimension: dimension, term: term)))
+            }
+            terms.reset()
+            if Int(rowid) >= slot.count { slot += [Int32](repeating: -1, count: Int(rowid) + 1 - slot.count) }
+            slot[Int(rowid)] = Int32(rowIDs.count)
+            rowIDs.append(rowid)
+            durations.append(duration)
+            qualities.append(quality)
+            dates.append(date)
+            rowCodes.append(contentsOf: codesOfRow)
+            offsets.append(Int32(rowCodes.count))
+        }
+        if labels.count < codes.count { labels += [String?](repeating: nil, count: codes.count - labels.count) }
+        changeSeq = newest
+        return deadCount <= max(1_000, rowIDs.count / 5)
+    }
 
     /// Filters `positions` and counts facets in one pass. A row failing exactly one dimension
     /// still counts for that dimension: each dimension's counts ignore its own selection.

@@ -35,6 +35,9 @@ public final class SearchEngine {
     var lexicon: Lexicon?
     private var lexiconVersion: Int64 = -1
     private var lexiconLoaded = ContinuousClock.now
+    /// How the facet index followed the data: full builds, and patches from the change log.
+    private(set) var facetIndexBuilds = 0
+    private(set) var facetIndexPatches = 0
     /// Shared by the server's readers; nil: rebuild after every write.
     public var refreshPolicy: RefreshPolicy?
     /// Prepared once per engine: a search runs some forty small statements (a record and a
@@ -84,7 +87,16 @@ public final class SearchEngine {
     func facets() throws -> FacetIndex {
         let version = try dataVersion()
         if let facetIndex, version == facetIndexVersion || mayServeStale(facetIndexLoaded) { return facetIndex }
+        // Most writes touch a few rows, or none of the resources at all (accounts, audit...):
+        // the index is patched with the changed rows instead of rebuilt from every resource.
+        if let facetIndex, try facetIndex.applyChanges(db: db) {
+            facetIndexPatches += 1
+            facetIndexVersion = version
+            facetIndexLoaded = ContinuousClock.now
+            return facetIndex
+        }
         let index = try FacetIndex(dimensions: Self.dimensions, db: db)
+        facetIndexBuilds += 1
         facetIndex = index
         facetIndexVersion = version
         facetIndexLoaded = ContinuousClock.now
@@ -263,7 +275,7 @@ public final class SearchEngine {
         if let fts {
             positions = try matchPositions(fts, index: index)
         } else {
-            positions = Array(0..<index.count)
+            positions = index.livePositions
             if let excluded = query.exclusionExpression(columns: Self.columns) {
                 let out = Set(try matchPositions(excluded, index: index))
                 positions.removeAll { out.contains($0) }
