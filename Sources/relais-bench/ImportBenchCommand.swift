@@ -171,6 +171,7 @@ struct RelaisSummary: CustomStringConvertible {
     var unchanged = 0
     var deleted = 0
     var rejected = 0
+    var queued = 0
     var warnings = 0
     var filesRead = 0
     var filesSkipped = 0
@@ -179,11 +180,12 @@ struct RelaisSummary: CustomStringConvertible {
     init(_ stdout: String) {
         for line in stdout.split(separator: "\n") {
             let words = line.split(separator: " ")
-            if words.first == "total", words.count == 7 {
+            // created, updated, unchanged, deleted, rejected, queued for moderation, warnings
+            if words.first == "total", words.count == 8 {
                 let numbers = words.dropFirst().compactMap { Int($0) }
-                if numbers.count == 6 {
-                    (created, updated, unchanged, deleted, rejected, warnings) =
-                        (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5])
+                if numbers.count == 7 {
+                    (created, updated, unchanged, deleted, rejected, queued, warnings) =
+                        (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5], numbers[6])
                 }
             } else if line.hasPrefix("Fichiers") {
                 let numbers = words.compactMap { Int($0.trimmingCharacters(in: .punctuationCharacters)) }
@@ -193,7 +195,7 @@ struct RelaisSummary: CustomStringConvertible {
     }
 
     var description: String {
-        "created \(created), updated \(updated), unchanged \(unchanged), deleted \(deleted), rejected \(rejected), "
+        "created \(created), updated \(updated), unchanged \(unchanged), deleted \(deleted), rejected \(rejected), queued \(queued), "
             + "warnings \(warnings); files read \(filesRead), skipped \(filesSkipped), rejected \(filesRejected)"
     }
 }
