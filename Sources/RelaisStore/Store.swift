@@ -224,6 +224,12 @@ public final class Store {
     /// The change log keeps the last `changesKept` rows: a reader further behind rebuilds in full.
     static let changesKept = 200_000
 
+    /// The newest entry of the resources' change log: it moves exactly when a resource row is
+    /// written (searches and suggestions depend on nothing else).
+    public func lastResourceChange() throws -> Int64 {
+        try db.scalarInt("SELECT coalesce(max(seq), 0) FROM resource_changes") ?? 0
+    }
+
     func pruneChanges() throws {
         writesSincePrune = 0
         try db.prepare("DELETE FROM resource_changes WHERE seq <= (SELECT max(seq) FROM resource_changes) - ?")

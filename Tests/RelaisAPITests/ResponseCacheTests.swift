@@ -1,4 +1,5 @@
 import Foundation
+import RelaisCore
 import HummingbirdTesting
 import NIOCore
 @testable import RelaisAPI
@@ -28,7 +29,14 @@ import Testing
         try cache.watch(databasePath: path, every: 0.02)
         cache.store("k", ByteBuffer(string: "réponse"), generation: cache.generation)
         #expect(cache.lookup("k") != nil)
+        // A write that touches no resource (an audit row, a login...) keeps the answers.
         try store.audit(actor: "test", action: "write", object: nil, detail: nil)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(cache.lookup("k") != nil)
+        var resource = Resource(id: ResourceID(source: "s", sourceIdentifier: "1"), source: "s", sourceIdentifier: "1", format: .lom)
+        resource.titles = [LangText("Une ressource", language: "fr")]
+        _ = try store.write(StoredRecord(resource: resource, provenance: Provenance(file: "f", recordIndex: 1, line: nil, contentHash: "h"),
+                                         original: "<lom/>"), batch: nil)
         var emptied = false
         // The watcher is a thread of its own; this task, though, may wait long for a turn when
         // the whole suite runs at once: the limit is in wall-clock time, not in turns.

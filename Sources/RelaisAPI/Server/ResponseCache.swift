@@ -82,24 +82,35 @@ final class ResponseCache: Sendable {
     }
 
     /// Watches the database from a connection of its own (SQLite's `data_version` changes when
-    /// another connection commits) and empties the cache on every change.
+    /// another connection commits) and empties the cache when resources changed: searches and
+    /// suggestions depend on them only, so a login, a comment or an audit row keep the cache.
     func watch(databasePath: String, every interval: TimeInterval = 0.2) throws {
         let database = try Database(path: databasePath, mode: .readOnly)
         let box = WatchedDatabase(database: database)
         // The baseline is read here, not on the new thread: a write made before that thread
         // first runs must count as a change.
         let baseline = try database.scalarInt("PRAGMA data_version")
+        let baselineChange = try Self.lastChange(database)
         Thread.detachNewThread { [self] in
             var last = baseline
+            var lastChange = baselineChange
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 let version = try? box.database.scalarInt("PRAGMA data_version")
-                if version != last {
-                    last = version
+                guard version != last else { continue }
+                last = version
+                let change = try? Self.lastChange(box.database)
+                if change != lastChange || change == nil {
+                    lastChange = change
                     invalidate()
                 }
             }
         }
+    }
+
+    /// The newest entry of the resources' change log (migration 12).
+    static func lastChange(_ database: Database) throws -> Int64? {
+        try database.scalarInt("SELECT coalesce(max(seq), 0) FROM resource_changes")
     }
 }
 

@@ -9,7 +9,7 @@ import Synchronization
 final class Writer: Sendable {
     private let box: StoreBox
     private let thread = JobThread(name: "relais-writer")
-    /// Called after each change made through `run`, on the writer's thread: the answer cache
+    /// Called after each job of `run` that changed resources, on the writer's thread: the answer cache
     /// forgets at once instead of at the watcher's next look (a curator who withdraws a
     /// resource must not find it in the next search).
     private let afterChange: @Sendable () -> Void
@@ -26,8 +26,9 @@ final class Writer: Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             thread.submit {
                 do {
+                    let before = try? box.store.lastResourceChange()
                     let result = try job(box.store)
-                    afterChange()
+                    if (try? box.store.lastResourceChange()) != before { afterChange() }
                     continuation.resume(returning: result)
                 } catch {
                     continuation.resume(throwing: error)
