@@ -191,7 +191,8 @@ public enum RelaisServer {
             let failure = Mutex<String?>(nil)
             Task {
                 do {
-                    try await state.pool.forEach { reader in _ = try reader.engine.search(SearchRequest(size: 1)) }
+                    // Loading the indexes of a million resources takes longer than a request may.
+                    try await state.pool.forEach(deadline: .seconds(3600)) { reader in _ = try reader.engine.search(SearchRequest(size: 1)) }
                 } catch {
                     failure.withLock { $0 = String(describing: error) }
                 }

@@ -119,6 +119,17 @@ public final class Database {
         }, Unmanaged.passUnretained(box).toOpaque())
     }
 
+    /// Runs `body` with no deadline, then puts the one there was back: for work whose result
+    /// outlives the request (a cache every later request uses), which an interrupted request
+    /// would otherwise leave for the next one to start again.
+    public func withoutDeadline<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = deadlineBox?.deadline
+        guard saved != nil else { return try body() }
+        setDeadline(uptimeNanoseconds: nil)
+        defer { setDeadline(uptimeNanoseconds: saved) }
+        return try body()
+    }
+
     /// Kept alive while SQLite holds a pointer to it.
     private var deadlineBox: DeadlineBox?
     /// True outside any explicit transaction.

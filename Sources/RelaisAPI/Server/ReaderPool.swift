@@ -105,10 +105,10 @@ public final class ReaderPool: Sendable {
     }
 
     /// Every reader runs `job` once (warming caches before the server says it is ready).
-    public func forEach(_ job: @escaping @Sendable (Reader) throws -> Void) async throws {
+    public func forEach(deadline: Duration? = nil, _ job: @escaping @Sendable (Reader) throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in readers.indices {
-                group.addTask { try await self.run(job) }
+                group.addTask { try await self.run(deadline: deadline, job) }
             }
             try await group.waitForAll()
         }

@@ -89,13 +89,15 @@ public final class SearchEngine {
         if let facetIndex, version == facetIndexVersion || mayServeStale(facetIndexLoaded) { return facetIndex }
         // Most writes touch a few rows, or none of the resources at all (accounts, audit...):
         // the index is patched with the changed rows instead of rebuilt from every resource.
-        if let facetIndex, try facetIndex.applyChanges(db: db) {
+        // Built or patched without the request's deadline: at 1M resources a build takes
+        // seconds, and interrupting it would only hand the same work to the next request.
+        if let facetIndex, try db.withoutDeadline({ try facetIndex.applyChanges(db: db) }) {
             facetIndexPatches += 1
             facetIndexVersion = version
             facetIndexLoaded = ContinuousClock.now
             return facetIndex
         }
-        let index = try FacetIndex(dimensions: Self.dimensions, db: db)
+        let index = try db.withoutDeadline { try FacetIndex(dimensions: Self.dimensions, db: db) }
         facetIndexBuilds += 1
         facetIndex = index
         facetIndexVersion = version
@@ -106,7 +108,7 @@ public final class SearchEngine {
     func currentLexicon() throws -> Lexicon {
         let version = try dataVersion()
         if let lexicon, version == lexiconVersion || mayServeStale(lexiconLoaded) { return lexicon }
-        let loaded = try Lexicon(db: db)
+        let loaded = try db.withoutDeadline { try Lexicon(db: db) }
         lexicon = loaded
         lexiconVersion = version
         lexiconLoaded = ContinuousClock.now
