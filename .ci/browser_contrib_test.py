@@ -23,7 +23,6 @@ import random
 import string
 import sys
 import time
-import traceback
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -522,39 +521,9 @@ def mobile(driver):
 
 
 def main():
-    try:
-        ready = urllib.request.urlopen(BASE + "/readyz", timeout=10).status == 200
-    except Exception as error:  # noqa: BLE001
-        ready = False
-        print(f"       /readyz : {error}")
-    if not check("le serveur est prêt (/readyz)", ready, BASE):
-        return 1
-    scenarios = [("contribution bureau 1280×900", 1280, 900, desktop),
-                 ("contribution : modifications, refus, retours, signalements", 1280, 900, secondary),
-                 ("contribution mobile 375×812", 375, 812, mobile)]
-    for label, width, height, scenario in scenarios:
-        print(f"--- {label}", flush=True)
-        driver = None
-        try:
-            driver = bt.make_driver(width, height)
-            scenario(driver)
-            errors = bt.console_errors(driver)
-            check(f"{label} : aucune erreur grave dans la console", not errors, " | ".join(errors)[:600])
-        except Exception as error:  # noqa: BLE001
-            check(f"{label} : le scénario va jusqu'au bout", False, f"{type(error).__name__}: {error}".splitlines()[0])
-            traceback.print_exc()
-            if driver:
-                try:
-                    screenshot(driver, f"echec-contribution-{width}")
-                except Exception:  # noqa: BLE001
-                    pass
-        finally:
-            if driver:
-                driver.quit()
-    print(f"--- {bt.passed} vérifications réussies, {len(bt.failures)} en échec", flush=True)
-    for name in bt.failures:
-        print(f"ÉCHEC  {name}")
-    return 1 if bt.failures else 0
+    return bt.run([("contribution bureau 1280×900", 1280, 900, desktop),
+                   ("contribution : modifications, refus, retours, signalements", 1280, 900, secondary),
+                   ("contribution mobile 375×812", 375, 812, mobile)], "echec-contribution")
 
 
 if __name__ == "__main__":

@@ -481,7 +481,9 @@ def mobile(driver):
         screenshot(driver, "mobile-ressource")
 
 
-def main():
+def run(scenarios, failure_prefix):
+    """Runs each (label, width, height, scenario) in a browser of that size, then prints the tally;
+    the exit code. Shared with browser_contrib_test.py."""
     try:
         ready = urllib.request.urlopen(BASE + "/readyz", timeout=10).status == 200
     except Exception as error:  # noqa: BLE001
@@ -489,8 +491,7 @@ def main():
         print(f"       /readyz : {error}")
     if not check("le serveur est prêt (/readyz)", ready, BASE):
         return 1
-    sizes = [("bureau 1280×900", 1280, 900, desktop), ("mobile 375×812", 375, 812, mobile)]
-    for label, width, height, scenario in sizes:
+    for label, width, height, scenario in scenarios:
         print(f"--- {label}", flush=True)
         driver = None
         try:
@@ -503,7 +504,7 @@ def main():
             traceback.print_exc()
             if driver:
                 try:
-                    screenshot(driver, f"echec-{width}")
+                    screenshot(driver, f"{failure_prefix}-{width}")
                 except Exception:  # noqa: BLE001
                     pass
         finally:
@@ -513,6 +514,10 @@ def main():
     for name in failures:
         print(f"ÉCHEC  {name}")
     return 1 if failures else 0
+
+
+def main():
+    return run([("bureau 1280×900", 1280, 900, desktop), ("mobile 375×812", 375, 812, mobile)], "echec")
 
 
 if __name__ == "__main__":

@@ -62,8 +62,5 @@ extension Store {
         }
     }
 
-    static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
+    static func jsonString(_ text: String) -> String { ResourceJSON.quoted(text) }
 }

@@ -420,6 +420,13 @@ struct ResourceJSON {
 
     struct NonFinite: Error {}
 
+    /// A JSON string literal, escaped as the records are (exports splice records into lines).
+    static func quoted(_ value: String) -> String {
+        var writer = ResourceJSON()
+        writer.string(value)
+        return String(decoding: writer.out, as: UTF8.self)
+    }
+
     private mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }

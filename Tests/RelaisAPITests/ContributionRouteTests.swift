@@ -47,20 +47,6 @@ let newResourceBody = #"""
     let schema: SchemaChecker
     init() throws { schema = try SchemaChecker() }
 
-    func check(_ response: TestResponse, _ path: String, _ method: String,
-               sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let status = Int(response.status.code)
-        if status == 204 { return }
-        let isProblem = response.headers[.contentType]?.hasPrefix("application/problem+json") == true
-        let contentType = isProblem ? "application/problem+json" : "application/json"
-        let declared = try #require(schema.responseSchema(path: path, method: method, status: status, contentType: contentType),
-                                    "\(method.uppercased()) \(path) \(status) \(contentType) absent du document OpenAPI",
-                                    sourceLocation: sourceLocation)
-        let value = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
-        let problems = schema.problems(value, declared)
-        #expect(problems.isEmpty, "\(method) \(path): \(problems.prefix(10))", sourceLocation: sourceLocation)
-    }
-
     /// A contributor's resource goes through a curator to a search hit; on the way, nobody
     /// else sees the draft, an illegal step is a 409 naming what is allowed, and the checklist
     /// stops an incomplete submission.
@@ -72,7 +58,7 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/submissions/checklist", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: #"{"kind":"new_resource","format":"json","metadata":{"title":"Eau"}}"#)) { response in
                 #expect(response.status == .ok)
-                try check(response, "/api/v1/submissions/checklist", "post")
+                try schema.expect(response, "/api/v1/submissions/checklist", "post")
                 let body = try response.json()
                 #expect(body["ready"] as? Bool == false)
                 let failed = (body["checklist"] as? [[String: Any]] ?? []).filter { $0["passed"] as? Bool == false }.compactMap { $0["id"] as? String }
@@ -83,13 +69,13 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/submissions", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: #"{"kind":"new_resource","format":"json","metadata":{"title":"Brouillon"}}"#)) { response in
                 #expect(response.status == .created)
-                try check(response, "/api/v1/submissions", "post")
+                try schema.expect(response, "/api/v1/submissions", "post")
                 incomplete = try response.json()["id"] as? Int ?? 0
             }
             try await client.execute(uri: "/api/v1/submissions/\(incomplete)/transitions", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: #"{"action":"submit"}"#)) { response in
                 #expect(response.status == .unprocessableContent)
-                try check(response, "/api/v1/submissions/{id}/transitions", "post")
+                try schema.expect(response, "/api/v1/submissions/{id}/transitions", "post")
                 #expect((try response.json()["checklist"] as? [Any])?.isEmpty == false)
             }
             // Fields the server owns are refused.
@@ -103,7 +89,7 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/submissions", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: newResourceBody)) { response in
                 #expect(response.status == .created)
-                try check(response, "/api/v1/submissions", "post")
+                try schema.expect(response, "/api/v1/submissions", "post")
                 let body = try response.json()
                 id = body["id"] as? Int ?? 0
                 #expect(body["state"] as? String == "draft")
@@ -113,7 +99,7 @@ let newResourceBody = #"""
             // Another contributor: not found, whether reading or editing.
             try await client.execute(uri: "/api/v1/submissions/\(id)", method: .get, headers: people.headers("other", json: false)) { response in
                 #expect(response.status == .notFound)
-                try check(response, "/api/v1/submissions/{id}", "get")
+                try schema.expect(response, "/api/v1/submissions/{id}", "get")
             }
             try await client.execute(uri: "/api/v1/submissions/\(id)", method: .put, headers: people.headers("other"),
                                      body: ByteBuffer(string: newResourceBody)) { response in
@@ -122,19 +108,19 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/submissions/\(id)/transitions", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: #"{"action":"submit"}"#)) { response in
                 #expect(response.status == .ok)
-                try check(response, "/api/v1/submissions/{id}/transitions", "post")
+                try schema.expect(response, "/api/v1/submissions/{id}/transitions", "post")
             }
             // Curator: approve before claiming is illegal, the answer names the allowed step.
             try await client.execute(uri: "/api/v1/submissions/\(id)/transitions", method: .post, headers: people.headers("curator"),
                                      body: ByteBuffer(string: #"{"action":"approve"}"#)) { response in
                 #expect(response.status == .conflict)
-                try check(response, "/api/v1/submissions/{id}/transitions", "post")
+                try schema.expect(response, "/api/v1/submissions/{id}/transitions", "post")
                 let answer = try response.json()
                 #expect(answer["allowed"] as? [String] == ["claim"])
             }
             try await client.execute(uri: "/api/v1/moderation/queue?state=submitted", method: .get, headers: people.headers("curator", json: false)) { response in
                 #expect(response.status == .ok)
-                try check(response, "/api/v1/moderation/queue", "get")
+                try schema.expect(response, "/api/v1/moderation/queue", "get")
                 let items = try response.json()["items"] as? [[String: Any]] ?? []
                 #expect(items.map { $0["id"] as? Int } == [id])
             }
@@ -142,7 +128,7 @@ let newResourceBody = #"""
                 try await client.execute(uri: "/api/v1/submissions/\(id)/transitions", method: .post, headers: people.headers("curator"),
                                          body: ByteBuffer(string: #"{"action":"\#(action)"}"#)) { response in
                     #expect(response.status == .ok, "\(action): \(response.text.prefix(300))")
-                    try check(response, "/api/v1/submissions/{id}/transitions", "post")
+                    try schema.expect(response, "/api/v1/submissions/{id}/transitions", "post")
                 }
             }
             var resourceID = ""
@@ -159,7 +145,7 @@ let newResourceBody = #"""
             }
             try await client.execute(uri: "/api/v1/resources/\(resourceID)", method: .get) { response in
                 #expect(response.status == .ok)
-                try check(response, "/api/v1/resources/{id}", "get")
+                try schema.expect(response, "/api/v1/resources/{id}", "get")
                 let synthesis = try response.json()["synthesis"] as? [String: Any]
                 #expect(synthesis?["state"] as? String == "not_evaluated")
             }
@@ -258,7 +244,7 @@ let newResourceBody = #"""
                                              body: row.body.map { ByteBuffer(string: $0) }) { response in
                         #expect(Int(response.status.code) == row.expected[index],
                                 "\(row.method) \(row.uri) as \(person ?? "anonymous"): \(response.status.code) \(response.text.prefix(200))")
-                        try check(response, row.pattern, row.method.rawValue.lowercased())
+                        try schema.expect(response, row.pattern, row.method.rawValue.lowercased())
                         if response.status == .unauthorized { #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true) }
                     }
                 }
@@ -269,7 +255,7 @@ let newResourceBody = #"""
                                          headers: people.headers(person), body: ByteBuffer(string: Self.evaluation(3))) { response in
                     let expected = [401, 201, 201, 201, 201, 403, 201][index]
                     #expect(Int(response.status.code) == expected, "évaluation par \(person ?? "anonymous"): \(response.text.prefix(200))")
-                    try check(response, "/api/v1/resources/{id}/evaluations", "post")
+                    try schema.expect(response, "/api/v1/resources/{id}/evaluations", "post")
                 }
             }
             try await client.execute(uri: "/api/v1/resources/\(resource)/evaluations", method: .post,
@@ -280,12 +266,12 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/accounts", method: .post, headers: people.headers(nil),
                                      body: ByteBuffer(string: #"{"email":"x@ecole.example.be","name":"X","password":"un-long-mot-de-passe","role":"admin"}"#)) { response in
                 #expect(response.status == .forbidden)
-                try check(response, "/api/v1/accounts", "post")
+                try schema.expect(response, "/api/v1/accounts", "post")
             }
             try await client.execute(uri: "/api/v1/accounts", method: .post, headers: people.headers("admin"),
                                      body: ByteBuffer(string: #"{"email":"cur3@ecole.example.be","name":"C3","password":"un-long-mot-de-passe","role":"curator"}"#)) { response in
                 #expect(response.status == .created)
-                try check(response, "/api/v1/accounts", "post")
+                try schema.expect(response, "/api/v1/accounts", "post")
                 let answer = try response.json()
                 #expect(answer["role"] as? String == "curator")
             }
@@ -327,13 +313,13 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
                                      body: ByteBuffer(string: #"{"email":"anne@ecole.example.be","password":"mauvais-mot-de-passe"}"#)) { response in
                 #expect(response.status == .unauthorized)
-                try check(response, "/api/v1/auth/login", "post")
+                try schema.expect(response, "/api/v1/auth/login", "post")
             }
             var token = ""
             try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
                                      body: ByteBuffer(string: #"{"email":"anne@ecole.example.be","password":"un-long-mot-de-passe"}"#)) { response in
                 #expect(response.status == .ok)
-                try check(response, "/api/v1/auth/login", "post")
+                try schema.expect(response, "/api/v1/auth/login", "post")
                 token = try response.json()["token"] as? String ?? ""
             }
             #expect(Credentials.looksLikeToken(token))
@@ -350,7 +336,7 @@ let newResourceBody = #"""
             for header in ["Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Bearer ", "Bearer rls_court", "Bearer " + "rls_" + String(repeating: "A", count: 43)] {
                 try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: header]) { response in
                     #expect(response.status == .unauthorized, "\(header)")
-                    try check(response, "/api/v1/me", "get")
+                    try schema.expect(response, "/api/v1/me", "get")
                 }
             }
             try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
@@ -362,7 +348,7 @@ let newResourceBody = #"""
                                      body: ByteBuffer(string: #"{"email":"anne@ecole.example.be","password":"encore-faux-mot"}"#)) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
-                try check(response, "/api/v1/auth/login", "post")
+                try schema.expect(response, "/api/v1/auth/login", "post")
             }
         }
         // The token is stored as its SHA-256 only.
@@ -381,18 +367,18 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/resources/\(resource)/comments", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: #"{"text":"Utilisé en P5 avec des dés, les élèves ont adoré."}"#)) { response in
                 #expect(response.status == .created)
-                try check(response, "/api/v1/resources/{id}/comments", "post")
+                try schema.expect(response, "/api/v1/resources/{id}/comments", "post")
                 comment = try response.json()["id"] as? Int ?? 0
             }
             for (who, expected) in [("other", 204), ("other", 409), ("evaluator", 204)] {
                 try await client.execute(uri: "/api/v1/comments/\(comment)/flags", method: .post, headers: people.headers(who),
                                          body: ByteBuffer(string: #"{"reason":"publicité"}"#)) { response in
                     #expect(Int(response.status.code) == expected)
-                    try check(response, "/api/v1/comments/{id}/flags", "post")
+                    try schema.expect(response, "/api/v1/comments/{id}/flags", "post")
                 }
             }
             try await client.execute(uri: "/api/v1/moderation/comments", method: .get, headers: people.headers("curator", json: false)) { response in
-                try check(response, "/api/v1/moderation/comments", "get")
+                try schema.expect(response, "/api/v1/moderation/comments", "get")
                 let items = try response.json()["items"] as? [[String: Any]] ?? []
                 #expect(items.first?["flags"] as? Int == 2)
             }
@@ -410,7 +396,7 @@ let newResourceBody = #"""
             try await client.execute(uri: "/api/v1/submissions", method: .post, headers: people.headers("contributor"),
                                      body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created)
-                try check(response, "/api/v1/submissions", "post")
+                try schema.expect(response, "/api/v1/submissions", "post")
                 feedback = try response.json()["id"] as? Int ?? 0
             }
             try await client.execute(uri: "/api/v1/submissions/\(feedback)/transitions", method: .post, headers: people.headers("contributor"),
@@ -420,14 +406,14 @@ let newResourceBody = #"""
                                          body: ByteBuffer(string: #"{"action":"\#(action)"}"#)) { #expect($0.status == .ok) }
             }
             try await client.execute(uri: "/api/v1/resources/\(resource)/feedback", method: .get) { response in
-                try check(response, "/api/v1/resources/{id}/feedback", "get")
+                try schema.expect(response, "/api/v1/resources/{id}/feedback", "get")
                 let items = try response.json()["items"] as? [[String: Any]] ?? []
                 #expect(items.first?["worked"] as? String == "La manipulation.")
             }
             // Personal data: the export holds their submission and comment; erasure keeps the feedback.
             try await client.execute(uri: "/api/v1/me/export", method: .get, headers: people.headers("contributor", json: false)) { response in
                 #expect(response.status == .ok)
-                try check(response, "/api/v1/me/export", "get")
+                try schema.expect(response, "/api/v1/me/export", "get")
                 let export = try response.json()
                 #expect((export["submissions"] as? [Any])?.count == 1)
                 #expect((export["comments"] as? [Any])?.count == 1)

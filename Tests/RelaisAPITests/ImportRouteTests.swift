@@ -23,22 +23,12 @@ import Testing
         """
     }
 
-    func check(_ response: TestResponse, _ path: String, _ method: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let status = Int(response.status.code)
-        let isProblem = response.headers[.contentType]?.hasPrefix("application/problem+json") == true
-        let declared = try #require(schema.responseSchema(path: path, method: method, status: status,
-                                                          contentType: isProblem ? "application/problem+json" : "application/json"),
-                                    "\(method) \(path) \(status) absent du document", sourceLocation: sourceLocation)
-        let problems = schema.problems(try JSONSerialization.jsonObject(with: Data(buffer: response.body)), declared)
-        #expect(problems.isEmpty, "\(problems.prefix(10))", sourceLocation: sourceLocation)
-    }
-
     /// Polls the job until it is finished (the runner works on its own thread).
     func finished(_ client: some TestClientProtocol, _ id: Int, _ headers: HTTPFields) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let job = try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: headers) { response in
-                try check(response, "/api/v1/imports/{id}", "get")
+                try schema.expect(response, "/api/v1/imports/{id}", "get")
                 return try response.json()
             }
             if ["succeeded", "failed"].contains(job["state"] as? String) { return job }
@@ -77,7 +67,7 @@ import Testing
             try await client.execute(uri: "/api/v1/imports", method: .post,
                                      headers: people.headers("curator").merging([.contentType: "application/zip"]), body: first) { response in
                 #expect(response.status == .forbidden)
-                try check(response, "/api/v1/imports", "post")
+                try schema.expect(response, "/api/v1/imports", "post")
             }
             try await client.execute(uri: "/api/v1/imports?source=sonuma", method: .post,
                                      headers: auth.merging([.contentType: "application/zip"]), body: first) { response in
@@ -86,7 +76,7 @@ import Testing
             try await client.execute(uri: "/api/v1/imports", method: .post, headers: auth.merging([.contentType: "application/pdf"]),
                                      body: first) { response in
                 #expect(response.status == .unsupportedMediaType)
-                try check(response, "/api/v1/imports", "post")
+                try schema.expect(response, "/api/v1/imports", "post")
             }
             try await client.execute(uri: "/api/v1/imports", method: .post, headers: auth.merging([.contentType: "application/zip"]),
                                      body: ByteBuffer(string: "<lom/>")) { response in
@@ -97,7 +87,7 @@ import Testing
             try await client.execute(uri: "/api/v1/imports?dry_run=true", method: .post,
                                      headers: auth.merging([.contentType: "application/zip"]), body: first) { response in
                 #expect(response.status == .accepted)
-                try check(response, "/api/v1/imports", "post")
+                try schema.expect(response, "/api/v1/imports", "post")
                 id = try response.json()["id"] as? Int ?? 0
                 #expect(response.headers[.location] == "/api/v1/imports/\(id)")
             }
@@ -137,7 +127,7 @@ import Testing
             #expect(try Self.published(path) == 2)
             // The source's jobs, newest first; another importer sees none of them.
             try await client.execute(uri: "/api/v1/imports", method: .get, headers: auth) { response in
-                try check(response, "/api/v1/imports", "get")
+                try schema.expect(response, "/api/v1/imports", "get")
                 let items = try response.json()["items"] as? [[String: Any]]
                 #expect(items?.count == 3)
             }

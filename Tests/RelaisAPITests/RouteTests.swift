@@ -13,24 +13,11 @@ import Testing
 
     init() throws { schema = try SchemaChecker() }
 
-    func expectMatches(_ response: TestResponse, _ path: String, _ method: String = "get",
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let status = Int(response.status.code)
-        let isProblem = response.headers[.contentType]?.hasPrefix("application/problem+json") == true
-        let contentType = isProblem ? "application/problem+json" : "application/json"
-        let declared = try #require(schema.responseSchema(path: path, method: method, status: status, contentType: contentType),
-                                    "\(method.uppercased()) \(path) \(status) \(contentType) absent du document OpenAPI",
-                                    sourceLocation: sourceLocation)
-        let value = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
-        let problems = schema.problems(value, declared)
-        #expect(problems.isEmpty, "\(problems.prefix(10))", sourceLocation: sourceLocation)
-    }
-
     @Test func searchReturnsHitsFacetsAndCorrections() async throws {
         try await Fixture.application().test(.router) { client in
             try await client.execute(uri: "/api/v1/search?q=dyslexy+lecture&size=5", method: .get) { response in
                 #expect(response.status == .ok)
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
                 let body = try response.json()
                 #expect((body["total"] as? Int ?? 0) > 0)
                 let corrections = try #require(body["corrections"] as? [[String: String]])
@@ -46,7 +33,7 @@ import Testing
             try await client.execute(uri: "/api/v1/search?niveau=P5,P6&domaine=mathematiques&explain=true&sort=titre",
                                      method: .get) { response in
                 #expect(response.status == .ok)
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
                 let hits = try #require(try response.json()["hits"] as? [[String: Any]])
                 for hit in hits {
                     let levels = (hit["levels"] as? [[String: String]] ?? []).compactMap { $0["term"] }
@@ -55,7 +42,7 @@ import Testing
             }
             // An archive sequence: the matching segment with its timecode.
             try await client.execute(uri: "/api/v1/search?q=%C3%A9tat+f%C3%A9d%C3%A9ral&source=sonuma", method: .get) { response in
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
                 let hits = try #require(try response.json()["hits"] as? [[String: Any]])
                 let segment = try #require(hits.first?["segment"] as? [String: Any])
                 #expect((segment["timecode"] as? String)?.count == 8)
@@ -69,14 +56,14 @@ import Testing
             try await client.execute(uri: "/api/v1/search", method: .post, headers: [.contentType: "application/json"],
                                      body: body) { response in
                 #expect(response.status == .ok)
-                try expectMatches(response, "/api/v1/search", "post")
+                try schema.expect(response, "/api/v1/search", "post")
                 let size = try response.json()["size"] as? Int
                 #expect(size == 3)
             }
             try await client.execute(uri: "/api/v1/search", method: .post, headers: [.contentType: "text/plain"],
                                      body: ByteBuffer(string: "fractions")) { response in
                 #expect(response.status == .unsupportedMediaType)
-                try expectMatches(response, "/api/v1/search", "post")
+                try schema.expect(response, "/api/v1/search", "post")
             }
             try await client.execute(uri: "/api/v1/search", method: .post, headers: [.contentType: "application/json"],
                                      body: ByteBuffer(string: #"{"q": {"nested": 1}}"#)) { response in
@@ -94,7 +81,7 @@ import Testing
             try await client.execute(uri: "/api/v1/search", method: .post, headers: [.contentType: "application/json"],
                                      body: ByteBuffer(repeating: UInt8(ascii: " "), count: 100_000)) { response in
                 #expect(response.status == .contentTooLarge)
-                try expectMatches(response, "/api/v1/search", "post")
+                try schema.expect(response, "/api/v1/search", "post")
             }
         }
     }
@@ -118,7 +105,7 @@ import Testing
                 let body = try response.json()
                 #expect(body["parameter"] as? String == parameter, "\(query): \(body)")
                 #expect((body["detail"] as? String)?.isEmpty == false)
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
             }
         }
     }
@@ -131,7 +118,7 @@ import Testing
                 let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 try await client.execute(uri: "/api/v1/search?q=" + encoded, method: .get) { response in
                     #expect([.ok, .badRequest].contains(response.status), "\(text.prefix(20)): \(response.status)")
-                    try expectMatches(response, "/api/v1/search")
+                    try schema.expect(response, "/api/v1/search")
                 }
             }
         }
@@ -144,7 +131,7 @@ import Testing
             }
             let etag = try await client.execute(uri: "/api/v1/resources/\(id)", method: .get) { response in
                 #expect(response.status == .ok)
-                try expectMatches(response, "/api/v1/resources/{id}")
+                try schema.expect(response, "/api/v1/resources/{id}")
                 let body = try response.json()
                 #expect((body["segments"] as? [Any])?.isEmpty == false)
                 #expect((body["related"] as? [[String: String]])?.contains { $0["id"] == id } == false)
@@ -165,7 +152,7 @@ import Testing
             for missing in ["rzzzzzzzzzzzzzzzzzzzz", "nope", "..%2F..%2Fetc", String(repeating: "a", count: 200)] {
                 try await client.execute(uri: "/api/v1/resources/\(missing)", method: .get) { response in
                     #expect(response.status == .notFound, "\(missing)")
-                    try expectMatches(response, "/api/v1/resources/{id}")
+                    try schema.expect(response, "/api/v1/resources/{id}")
                 }
             }
         }
@@ -187,7 +174,7 @@ import Testing
     @Test func suggestVocabulariesHealth() async throws {
         try await Fixture.application().test(.router) { client in
             try await client.execute(uri: "/api/v1/suggest?q=frac", method: .get) { response in
-                try expectMatches(response, "/api/v1/suggest")
+                try schema.expect(response, "/api/v1/suggest")
                 let suggestions = try #require(try response.json()["suggestions"] as? [String])
                 #expect(suggestions.contains { $0.lowercased().hasPrefix("fraction") })
             }
@@ -195,23 +182,23 @@ import Testing
                 #expect(response.status == .badRequest)
             }
             try await client.execute(uri: "/api/v1/vocabularies", method: .get) { response in
-                try expectMatches(response, "/api/v1/vocabularies")
+                try schema.expect(response, "/api/v1/vocabularies")
                 let count = try (response.json()["vocabularies"] as? [Any])?.count
                 #expect(count == 6)
             }
             try await client.execute(uri: "/api/v1/vocabularies/niveaux", method: .get) { response in
-                try expectMatches(response, "/api/v1/vocabularies/{name}")
+                try schema.expect(response, "/api/v1/vocabularies/{name}")
                 let terms = try #require(try response.json()["terms"] as? [[String: Any]])
                 #expect(terms.contains { $0["id"] as? String == "P5" && ($0["label"] as? String)?.contains("primaire") == true })
             }
             try await client.execute(uri: "/api/v1/vocabularies/inconnu", method: .get) { response in
                 #expect(response.status == .notFound)
-                try expectMatches(response, "/api/v1/vocabularies/{name}")
+                try schema.expect(response, "/api/v1/vocabularies/{name}")
             }
             for path in ["/healthz", "/readyz"] {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .ok)
-                    try expectMatches(response, path)
+                    try schema.expect(response, path)
                 }
             }
             try await client.execute(uri: "/openapi.json", method: .get) { response in
@@ -246,7 +233,7 @@ import Testing
             try await client.execute(uri: "/api/v1/search", method: .delete) { response in
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "GET, HEAD, POST")
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
             }
             try await client.execute(uri: "/api/v1/resources/rabc", method: .put) { response in
                 #expect(response.status == .methodNotAllowed)
@@ -258,11 +245,11 @@ import Testing
             }
             try await client.execute(uri: "/api/v1/search", method: .get, headers: [.accept: "text/csv"]) { response in
                 #expect(response.status == .notAcceptable)
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
             }
             try await client.execute(uri: "/api/v1/search?q=" + String(repeating: "a", count: 9_000), method: .get) { response in
                 #expect(response.status == .uriTooLong)
-                try expectMatches(response, "/api/v1/search")
+                try schema.expect(response, "/api/v1/search")
             }
             try await client.execute(uri: "/api/v1/search?q=fractions", method: .head) { response in
                 #expect(response.status == .ok)
@@ -286,7 +273,7 @@ import Testing
                 statuses.append(try await client.execute(uri: "/healthz", method: .get) { response in
                     if response.status == .tooManyRequests {
                         #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
-                        try expectMatches(response, "/healthz")
+                        try schema.expect(response, "/healthz")
                     }
                     return response.status
                 })

@@ -128,6 +128,21 @@ struct SchemaChecker: @unchecked Sendable {
         return (content?[contentType] as? [String: Any])?["schema"] as? [String: Any]
     }
 
+    /// Expects `response` to be exactly what the document declares for `method path` and its
+    /// status (problem+json for errors; a 204 has no body to check).
+    func expect(_ response: TestResponse, _ path: String, _ method: String = "get",
+                sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let status = Int(response.status.code)
+        if status == 204 { return }
+        let isProblem = response.headers[.contentType]?.hasPrefix("application/problem+json") == true
+        let contentType = isProblem ? "application/problem+json" : "application/json"
+        let declared = try #require(responseSchema(path: path, method: method, status: status, contentType: contentType),
+                                    "\(method.uppercased()) \(path) \(status) \(contentType) absent du document OpenAPI",
+                                    sourceLocation: sourceLocation)
+        let found = problems(try JSONSerialization.jsonObject(with: Data(buffer: response.body)), declared)
+        #expect(found.isEmpty, "\(method) \(path): \(found.prefix(10))", sourceLocation: sourceLocation)
+    }
+
     /// Problems with `value` against `schema`, as JSON-pointer-like paths.
     func problems(_ value: Any, _ schema: [String: Any], at path: String = "$") -> [String] {
         if let reference = schema["$ref"] as? String {

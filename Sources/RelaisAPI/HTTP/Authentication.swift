@@ -17,6 +17,11 @@ struct Authentication: Sendable {
     /// The caller's account, or nil without an Authorization header. A header that is not a
     /// valid, current bearer token is a 401 (never silently anonymous).
     func account(_ request: Request) async throws -> Account? {
+        try await caller(request)?.account
+    }
+
+    /// The caller's account and the token they came with.
+    func caller(_ request: Request) async throws -> (account: Account, tokenID: Int64)? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -33,7 +38,7 @@ struct Authentication: Sendable {
             let id = found.tokenID
             writer.submit { store in try store.touchToken(id: id) }
         }
-        return found.account
+        return (found.account, found.tokenID)
     }
 
     /// The caller's account; 401 without one.
@@ -42,14 +47,6 @@ struct Authentication: Sendable {
             throw Self.unauthorized("connectez-vous (POST /api/v1/auth/login) et envoyez « Authorization: Bearer <jeton> »")
         }
         return account
-    }
-
-    /// The raw token of the request (to revoke it on logout).
-    static func tokenHash(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { return nil }
-        return Credentials.tokenHash(parts[1].trimmingCharacters(in: .whitespaces))
     }
 
     static func unauthorized(_ detail: String) -> Problem {

@@ -134,36 +134,3 @@ enum JSONShape {
                 "published_at": record.publishedAt ?? record.updatedAt]
     }
 }
-
-/// A JSON value with its type kept, so that a body member gets exactly the type the
-/// OpenAPI document gives it (`"disabled": 1` is not a boolean, `"score": 2.5` not an integer).
-enum JSONValue: Decodable, Sendable {
-    case null
-    case bool(Bool)
-    case integer(Int)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let integer = try? container.decode(Int.self) {
-            self = .integer(integer)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let list = try? container.decode([JSONValue].self) {
-            self = .array(list)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    var isNull: Bool { if case .null = self { true } else { false } }
-}

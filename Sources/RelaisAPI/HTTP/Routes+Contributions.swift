@@ -16,8 +16,12 @@ extension Handlers {
     // MARK: Plumbing
 
     func json(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: Self.json],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONShape.data(object))))
+        jsonResponse(try JSONShape.data(object), status: status)
+    }
+
+    /// JSON already encoded (by a store job: the objects built there are not Sendable).
+    func jsonResponse(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func noContent() -> Response { Response(status: .noContent) }
@@ -203,14 +207,11 @@ extension Handlers {
     }
 
     @Sendable func logout(_ request: Request, context: RelaisRequestContext) async throws -> Response {
-        let caller = try await state.authentication.require(request)
-        guard let hash = Authentication.tokenHash(request) else { throw Authentication.unauthorized("jeton absent") }
-        let actor = caller.auditName
-        try await state.writer.run { store in
-            if let found = try store.tokenAccount(hash: hash) {
-                try store.revokeToken(id: found.tokenID, owner: caller.id, actor: actor)
-            }
+        guard let (caller, tokenID) = try await state.authentication.caller(request) else {
+            throw Authentication.unauthorized("connectez-vous pour vous déconnecter : aucun jeton dans Authorization")
         }
+        let actor = caller.auditName
+        try await state.writer.run { store in try store.revokeToken(id: tokenID, owner: caller.id, actor: actor) }
         return Self.noContent()
     }
 
@@ -303,7 +304,7 @@ extension Handlers {
             return try JSONShape.data(["checklist": assessment.checklist.map(JSONShape.checklistItem), "ready": assessment.ready,
                                        "diff": assessment.diff.map(JSONShape.fieldChange)] as [String: Any])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func listSubmissions(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -315,7 +316,7 @@ extension Handlers {
             let records = try handlers.workbench(reader.store).mine(caller)
             return try JSONShape.data(["items": try records.map { try JSONShape.summary($0, reader.store) }, "total": records.count] as [String: Any])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func getSubmission(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -329,7 +330,7 @@ extension Handlers {
             let record = try workbench.visibleSubmission(id, to: caller)
             return try JSONShape.data(try JSONShape.submission(record, workbench: workbench, actor: caller))
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func putSubmission(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -344,7 +345,7 @@ extension Handlers {
             let record = try workbench.edit(id, body, by: caller)
             return try JSONShape.data(try JSONShape.submission(record, workbench: workbench, actor: caller))
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func transition(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -371,7 +372,7 @@ extension Handlers {
             let record = try workbench.transition(id, transition, by: caller)
             return try JSONShape.data(try JSONShape.submission(record, workbench: workbench, actor: caller))
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     // MARK: Moderation
@@ -419,7 +420,7 @@ extension Handlers {
             return try JSONShape.data(["items": try items.map { try JSONShape.summary($0, reader.store) }, "total": total,
                                        "counts": countObject] as [String: Any])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func reasons(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -437,7 +438,7 @@ extension Handlers {
             let items = try reader.store.evaluations(status: .held).map { try JSONShape.evaluation($0, reader.store) }
             return try JSONShape.data(["items": items])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func flaggedComments(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -453,7 +454,7 @@ extension Handlers {
             }
             return try JSONShape.data(["items": items])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     // MARK: Evaluations
@@ -488,7 +489,7 @@ extension Handlers {
             let items = try reader.store.evaluations(resourceID: id, status: .visible).map { try JSONShape.evaluation($0, reader.store) }
             return try JSONShape.data(["items": items])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     func evaluationInput(_ request: Request) async throws -> EvaluationInput {
@@ -542,8 +543,7 @@ extension Handlers {
             let record = try handlers.workbench(store).evaluate(resourceID: id, input: input, by: caller, replacing: replacing)
             return try JSONShape.data(try JSONShape.evaluation(record, store))
         }
-        return Response(status: replacing ? .ok : .created, headers: [.contentType: Self.json],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data, status: replacing ? .ok : .created)
     }
 
     @Sendable func moderateEvaluation(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -561,7 +561,7 @@ extension Handlers {
             let record = try handlers.workbench(store).moderateEvaluation(id: id, release: action == "release", by: caller)
             return try JSONShape.data(try JSONShape.evaluation(record, store))
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     // MARK: Comments and feedback
@@ -573,7 +573,7 @@ extension Handlers {
         let data = try await state.pool.run { reader in
             try JSONShape.data(["items": try reader.store.comments(resourceID: id).map { try JSONShape.comment($0, reader.store) }])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func postComment(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -588,7 +588,7 @@ extension Handlers {
             let record = try handlers.workbench(store).comment(resourceID: id, text: text, by: caller)
             return try JSONShape.data(try JSONShape.comment(record, store))
         }
-        return Response(status: .created, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data, status: .created)
     }
 
     @Sendable func flagComment(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -624,6 +624,6 @@ extension Handlers {
                 try JSONShape.feedbackEntry($0, workbench: workbench)
             }])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 }

@@ -142,7 +142,7 @@ extension Handlers {
             return payload
         }
         guard let data else { throw Problem.notFound("aucun import \(id) parmi ceux de votre source") }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 
     @Sendable func listImports(_ request: Request, context: RelaisRequestContext) async throws -> Response {
@@ -157,7 +157,7 @@ extension Handlers {
             let jobs = try reader.store.importJobs(source: source)
             return try JSONShape.data(["items": jobs.map { Self.jobPayload($0, report: nil) }, "total": jobs.count] as [String: Any])
         }
-        return Response(status: .ok, headers: [.contentType: Self.json], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return jsonResponse(data)
     }
 }
 

@@ -18,9 +18,11 @@ enum Routes {
         let handlers = Handlers(state: state)
         typealias Handler = @Sendable (Request, RelaisRequestContext) async throws -> Response
         var routes: [(method: HTTPRequest.Method, path: String, documented: Bool, handler: Handler)] = []
-        func get(_ path: String, documented: Bool = true, _ handler: @escaping Handler) {
-            routes.append((.get, path, documented, handler))
+        func on(_ method: HTTPRequest.Method, _ path: String, documented: Bool = true, _ handler: @escaping Handler) {
+            routes.append((method, path, documented, handler))
         }
+        func get(_ path: String, documented: Bool = true, _ handler: @escaping Handler) { on(.get, path, documented: documented, handler) }
+        func post(_ path: String, _ handler: @escaping Handler) { on(.post, path, handler) }
         get("/", documented: false, handlers.page)
         get("/ressource/{id}", documented: false, handlers.page)
         get("/static/{file}", documented: false, handlers.asset)
@@ -28,32 +30,31 @@ enum Routes {
         get("/readyz", handlers.ready)
         get("/openapi.json", handlers.openAPI)
         get("/api/v1/search", handlers.search)
-        routes.append((.post, "/api/v1/search", true, handlers.searchPost))
+        post("/api/v1/search", handlers.searchPost)
         get("/api/v1/suggest", handlers.suggest)
         get("/api/v1/resources/{id}", handlers.resource)
         get("/api/v1/resources/{id}/lom", handlers.lom)
         get("/api/v1/vocabularies", handlers.vocabularies)
         get("/api/v1/vocabularies/{name}", handlers.vocabulary)
         get("/oai", handlers.oai)
-        routes.append((.post, "/oai", true, handlers.oaiPost))
+        post("/oai", handlers.oaiPost)
 
         for page in ["/connexion", "/soumettre", "/mes-contributions", "/contribution/{id}", "/moderation", "/ressource/{id}/evaluer"] {
             get(page, documented: false, handlers.page)
         }
-        func post(_ path: String, _ handler: @escaping Handler) { routes.append((.post, path, true, handler)) }
         post("/api/v1/accounts", handlers.register)
         get("/api/v1/accounts", handlers.listAccounts)
-        routes.append((.patch, "/api/v1/accounts/{id}", true, handlers.patchAccount))
+        on(.patch, "/api/v1/accounts/{id}", handlers.patchAccount)
         post("/api/v1/auth/login", handlers.login)
         post("/api/v1/auth/logout", handlers.logout)
         get("/api/v1/me", handlers.me)
         get("/api/v1/me/export", handlers.meExport)
-        routes.append((.delete, "/api/v1/me", true, handlers.meDelete))
+        on(.delete, "/api/v1/me", handlers.meDelete)
         post("/api/v1/submissions", handlers.createSubmission)
         get("/api/v1/submissions", handlers.listSubmissions)
         post("/api/v1/submissions/checklist", handlers.liveChecklist)
         get("/api/v1/submissions/{id}", handlers.getSubmission)
-        routes.append((.put, "/api/v1/submissions/{id}", true, handlers.putSubmission))
+        on(.put, "/api/v1/submissions/{id}", handlers.putSubmission)
         post("/api/v1/submissions/{id}/transitions", handlers.transition)
         get("/api/v1/moderation/queue", handlers.queue)
         get("/api/v1/moderation/reasons", handlers.reasons)
@@ -63,7 +64,7 @@ enum Routes {
         get("/api/v1/resources/{id}/synthesis", handlers.synthesis)
         get("/api/v1/resources/{id}/evaluations", handlers.listEvaluations)
         post("/api/v1/resources/{id}/evaluations", handlers.postEvaluation)
-        routes.append((.put, "/api/v1/resources/{id}/evaluations/mine", true, handlers.putEvaluation))
+        on(.put, "/api/v1/resources/{id}/evaluations/mine", handlers.putEvaluation)
         post("/api/v1/evaluations/{id}/moderation", handlers.moderateEvaluation)
         get("/api/v1/resources/{id}/comments", handlers.listComments)
         post("/api/v1/resources/{id}/comments", handlers.postComment)
@@ -200,10 +201,7 @@ struct Handlers: Sendable {
     @Sendable func searchPost(_ request: Request, context: RelaisRequestContext) async throws -> Response {
         try negotiate(request, "application/json")
         let body = try await body(of: request, mediaType: "application/json")
-        let fields: [String: BodyValue]
-        do {
-            fields = try JSONDecoder().decode([String: BodyValue].self, from: Data(buffer: body))
-        } catch {
+        guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)) else {
             throw Problem.badParameter("body", "un objet JSON est attendu, dont les valeurs sont des chaînes, des nombres, des booléens ou des listes de chaînes")
         }
         var pairs: [(name: String, value: String)] = []
@@ -212,10 +210,10 @@ struct Handlers: Sendable {
                 throw Problem.badParameter(name, "paramètre inconnu « \(name.prefix(40)) » ; paramètres acceptés : "
                                            + SearchParameters.allowed.sorted().joined(separator: ", "))
             }
-            guard value.fits(name) else {
-                throw Problem.badParameter(name, BodyValue.expectation(name))
+            guard value.fits(searchParameter: name), let strings = value.strings else {
+                throw Problem.badParameter(name, JSONValue.expectation(searchParameter: name))
             }
-            pairs += value.strings.map { (name, $0) }
+            pairs += strings.map { (name, $0) }
         }
         return try await runSearch(SearchParameters.request(QueryParameters(pairs: pairs)))
     }
@@ -368,64 +366,4 @@ struct Handlers: Sendable {
 
 private extension Array where Element == String {
     var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
-}
-
-/// A value of the JSON search body, with its JSON type kept so that each parameter gets
-/// exactly the type the OpenAPI document gives it (`"explain": 0` is not a boolean).
-enum BodyValue: Decodable {
-    case boolean(Bool)
-    case integer(Int)
-    case number(Double)
-    case string(String)
-    case list([String])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let integer = try? container.decode(Int.self) {
-            self = .integer(integer)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .boolean(flag)
-        } else {
-            self = .list(try container.decode([String].self))
-        }
-    }
-
-    var strings: [String] {
-        switch self {
-        case .boolean(let flag): [flag ? "true" : "false"]
-        case .integer(let integer): [String(integer)]
-        case .number(let number): [String(number)]
-        case .string(let text): [text]
-        case .list(let values): values
-        }
-    }
-
-    func fits(_ parameter: String) -> Bool {
-        switch (parameter, self) {
-        case ("explain", .boolean), ("page", .integer), ("size", .integer),
-             ("duree_min", .integer), ("duree_min", .number), ("duree_max", .integer), ("duree_max", .number),
-             ("q", .string), ("sort", .string):
-            return true
-        case ("explain", _), ("page", _), ("size", _), ("duree_min", _), ("duree_max", _), ("q", _), ("sort", _):
-            return false
-        case (_, .string), (_, .list):
-            return true
-        default:
-            return false
-        }
-    }
-
-    static func expectation(_ parameter: String) -> String {
-        switch parameter {
-        case "explain": "un booléen (true ou false) est attendu"
-        case "page", "size": "un entier est attendu"
-        case "duree_min", "duree_max": "un nombre de secondes est attendu"
-        case "q", "sort": "une chaîne est attendue"
-        default: "une chaîne ou une liste de chaînes est attendue"
-        }
-    }
 }
