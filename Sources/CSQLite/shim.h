@@ -20,3 +20,7 @@ static inline fts5_api *csqlite_fts5_api(sqlite3 *db) {
     sqlite3_finalize(statement);
     return api;
 }
+
+// The type name of pointers bound for the relais_bm25 ranking function: SQLite keeps the
+// pointer to this string while the value lives, so it must be a static string.
+static inline const char *csqlite_row_lengths_type(void) { return "relais_row_lengths"; }

@@ -260,7 +260,7 @@ public final class Statement {
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
-    private func check(_ rc: Int32) throws {
+    func check(_ rc: Int32) throws {
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 }

@@ -17,8 +17,9 @@ final class FrenchTokenizer: FTS5Tokenizer {
 }
 
 extension Database {
-    /// Every connection that touches the search index needs the tokenizer.
+    /// Every connection that touches the search index needs the tokenizer (and ranks with `relais_bm25`).
     func prepareForRelais() throws {
         try register(tokenizer: FrenchTokenizer(), named: FrenchTokenizer.name)
+        try registerWeightedBM25()
     }
 }

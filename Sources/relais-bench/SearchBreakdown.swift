@@ -82,6 +82,25 @@ struct SearchBreakdown {
             line("rank: ORDER BY rank, first \(Self.rerankedPool) rows" + (tiered ? (index == 0 ? " of the {title} tier" : " of tier 2") : ""),
                  tRank, "\(rows) rows scored")
         }
+        // 2b. What the engine runs since then: the same bm25 with row lengths from memory.
+        let tLengths = ContinuousClock.now
+        let lengths = try FTS5RankStatistics(table: "resources_fts", db: db)
+        line("row lengths loaded from resources_fts_docsize (once per index)", (ContinuousClock.now - tLengths).milliseconds)
+        let rankedInMemory = try db.prepare("""
+            SELECT rowid, relais_bm25(resources_fts, ?2, 10.0, 5.0, 2.0, 1.0) AS score
+            FROM resources_fts WHERE resources_fts MATCH ?1 ORDER BY score
+            """)
+        for (index, expression) in expressions.enumerated() {
+            let tRank = try median {
+                try rankedInMemory.bindAll([expression])
+                try rankedInMemory.bind(2, rankStatistics: lengths)
+                var taken = 0
+                while taken < Self.rerankedPool, try rankedInMemory.step() { taken += 1 }
+                rankedInMemory.reset()
+            }
+            line("rank: relais_bm25 (lengths in memory), first \(Self.rerankedPool) rows"
+                 + (tiered ? (index == 0 ? " of the {title} tier" : " of tier 2") : ""), tRank)
+        }
 
         // 3. Boosts on the best 50: fetch title and description, analyze them.
         let fetch = try db.prepare("SELECT title, description, id FROM resources WHERE rowid = ?")

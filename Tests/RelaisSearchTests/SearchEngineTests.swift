@@ -791,3 +791,90 @@ struct SnippetParityTests {
         #expect(match.timecode == "00:01:50")
     }
 }
+
+@Suite("Classement : relais_bm25 = bm25 de FTS5")
+struct RankingParityTests {
+    /// Every matching row's `relais_bm25` (lengths from memory, or none) against FTS5's `bm25()`.
+    private func compare(_ db: Database, _ lengths: FTS5RankStatistics?, _ fts: String) throws -> (rows: Int, equal: Int) {
+        let statement = try db.prepare("""
+            SELECT rowid, bm25(resources_fts, 10.0, 5.0, 2.0, 1.0),
+                   relais_bm25(resources_fts, ?2, 10.0, 5.0, 2.0, 1.0)
+            FROM resources_fts WHERE resources_fts MATCH ?1
+            """)
+        try statement.bindAll([fts])
+        if let lengths {
+            try statement.bind(2, rankStatistics: lengths)
+            lengths.phraseKeys = try #require(ParsedQuery.phraseKeys(of: fts), "« \(fts) »")
+        }
+        defer { lengths?.phraseKeys = nil }
+        var rows = 0, equal = 0
+        while try statement.step() {
+            rows += 1
+            if statement.double(1) == statement.double(2) { equal += 1 }
+        }
+        statement.reset()
+        return (rows, equal)
+    }
+
+    /// Each query's scores, from one statistics object shared by all of them in turn: phrase
+    /// counts kept from one query serve the next ones (the same word, or in a title filter).
+    @Test func sameScoresAsFTS5() throws {
+        try CorpusIndex.shared().withEngine { engine in
+            let lengths = try FTS5RankStatistics(table: "resources_fts", db: engine.db)
+            var compared = 0
+            for text in SnippetParityTests.queries + ["ecole volcans", "titre:ecole lecture", "\"école\" OR ecole*"] {
+                let parsed = try ParsedQuery(parsing: text)
+                    .removingWords { FrenchAnalyzer.tokens($0, forQuery: true).isEmpty }
+                    .removingWords { FrenchAnalyzer.isStopword($0) }
+                guard let fts = parsed.fts5Expression(columns: SearchEngine.columns) else { continue }
+                for expression in [fts, "{title} : (\(fts))", fts] {
+                    let withLengths = try compare(engine.db, lengths, expression)
+                    #expect(withLengths.equal == withLengths.rows, "« \(expression) »")
+                    let withoutLengths = try compare(engine.db, nil, expression)
+                    #expect(withoutLengths.equal == withoutLengths.rows && withoutLengths.rows == withLengths.rows)
+                    compared += withLengths.rows
+                }
+            }
+            #expect(compared > 500)
+            #expect(lengths.documentFrequencies.count > 20)
+        }
+    }
+
+    @Test func phraseKeysFollowFTS5PhraseOrder() {
+        #expect(ParsedQuery.phraseKeys(of: "\"a\" AND \"b c\" *") == ["|a", "|b c*"])
+        #expect(ParsedQuery.phraseKeys(of: "{title} : (\"a\" AND ({keywords} : \"b\" OR \"c\")) NOT \"d\"\"e\"")
+                == ["title|a", "title/keywords|b", "title|c", "|d\"e"])
+        #expect(ParsedQuery.phraseKeys(of: "{title} : \"a\" AND \"a\"") == ["title|a", "|a"])
+        for unknown in ["a", "NEAR(\"a\" \"b\")", "\"a", "(\"a\"", "\"a\")", "{title \"a\"", "{title} \"a\"", "^\"a\""] {
+            #expect(ParsedQuery.phraseKeys(of: unknown) == nil, "« \(unknown) »")
+        }
+    }
+
+    @Test func lengthsAreEveryColumnsTokenCountAndFollowWrites() throws {
+        let (store, _) = try CorpusIndex.importCorpus(vocabularies: try CorpusIndex.shared().vocabularies)
+        let db = store.db
+        let lengths = try FTS5RankStatistics(table: "resources_fts", db: db)
+        // Long fact sheets: lengths over 127 take two-byte varints.
+        let longest = try #require(try db.scalarInt("""
+            SELECT rowid FROM resources ORDER BY length(body) DESC LIMIT 1
+            """))
+        #expect((lengths[longest] ?? 0) > 300)
+        #expect(lengths[-1] == nil && lengths[Int64(Int32.max)] == nil)
+
+        let target = try #require(try db.scalarInt("""
+            SELECT rowid FROM resources_fts WHERE resources_fts MATCH 'volcans' LIMIT 1
+            """))
+        let before = try #require(lengths[target])
+        try db.execute("""
+            UPDATE resources SET description = description || ' ' || description || ' volcans' WHERE rowid = \(target)
+            """)
+        // Not refreshed: that row's length is stale, so its score differs from FTS5's.
+        let stale = try compare(db, lengths, "volcans")
+        #expect(stale.equal == stale.rows - 1)
+        try lengths.refresh([target, 999_999], db: db)
+        #expect((lengths[target] ?? 0) > before)
+        #expect(lengths[999_999] == nil)
+        let fresh = try compare(db, lengths, "volcans")
+        #expect(fresh.equal == fresh.rows && fresh.rows > 0)
+    }
+}

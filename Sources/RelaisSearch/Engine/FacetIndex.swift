@@ -26,6 +26,8 @@ final class FacetIndex {
     private(set) var dates: [Int32] = []
     /// French label of each code, filled by the engine as facets show them.
     var labels: [String?] = []
+    /// Row lengths and phrase counts of the search index, for `relais_bm25` (ranking).
+    let rankStatistics: FTS5RankStatistics
     /// The last entry of `resource_changes` this index reflects.
     private(set) var changeSeq: Int64 = 0
     /// Positions left behind by rows changed since the build (their rows moved to the end).
@@ -42,6 +44,7 @@ final class FacetIndex {
         self.dimensionIndex = dimensionIndex
         // Read before the rows: a change made meanwhile is applied again later (harmless).
         changeSeq = try db.scalarInt("SELECT coalesce(max(seq), 0) FROM resource_changes") ?? 0
+        rankStatistics = try FTS5RankStatistics(table: "resources_fts", db: db)
         let rows = try db.prepare("""
             SELECT rowid, coalesce(duration, -1), coalesce(quality, -1), coalesce(sort_date, '')
             FROM resources WHERE status = 'published'
@@ -159,6 +162,7 @@ final class FacetIndex {
         try changed.bindAll([changeSeq, newest])
         var rows: [Int64] = []
         while try changed.step() { rows.append(changed.int64(0)) }
+        try rankStatistics.refresh(rows, db: db)
         let row = try db.prepare("""
             SELECT id, coalesce(duration, -1), coalesce(quality, -1), coalesce(sort_date, '')
             FROM resources WHERE rowid = ? AND status = 'published'

@@ -60,16 +60,18 @@ extension SearchEngine {
         for position in outcome.positions { kept[position] = true }
         let hasField = query.groups.contains { $0.alternatives.contains { $0.field != nil } }
         let scorer = BoostScorer(query: query, cache: termCache)
+        let keptShare = outcome.matched == 0 ? 1 : Double(outcome.total) / Double(outcome.matched)
         // FTS5 scores every match of the text, filters or not: the tier depends on those.
         if outcome.matched > largeMatchSet && !hasField {
-            let first = try ranked("{title} : (\(fts))", kept: kept, excluding: [], index: index, need: need,
+            let first = try ranked("{title} : (\(fts))", kept: kept, keptShare: keptShare, excluding: [], index: index, need: need,
                                    scorer: scorer, tier: true)
             if first.count >= need { return first.map { ($0.rowid, $0.explanation) } }
-            let rest = try ranked(fts, kept: kept, excluding: Set(first.map(\.rowid)), index: index,
+            let rest = try ranked(fts, kept: kept, keptShare: keptShare, excluding: Set(first.map(\.rowid)), index: index,
                                   need: need - first.count, scorer: scorer, tier: false)
             return (first + rest).map { ($0.rowid, $0.explanation) }
         }
-        return try ranked(fts, kept: kept, excluding: [], index: index, need: need, scorer: scorer, tier: false)
+        return try ranked(fts, kept: kept, keptShare: keptShare, excluding: [], index: index, need: need, scorer: scorer,
+                          tier: false)
             .map { ($0.rowid, $0.explanation) }
     }
 
@@ -85,21 +87,49 @@ extension SearchEngine {
 
     /// The first `need` rows of an expression: the best `rerankedPool` by bm25 reordered by
     /// their final score, then the following ones by bm25.
-    private func ranked(_ expression: String, kept: [Bool], excluding: Set<Int64>, index: FacetIndex, need: Int,
-                        scorer: BoostScorer, tier: Bool) throws -> [Scored] {
+    ///
+    /// The statement has a LIMIT (and ties broken by rowid, so that every limit gives the same
+    /// order), so that SQLite keeps the best rows in a bounded sorter
+    /// instead of sorting every match (140k rows for a common word at 1M resources): enough rows
+    /// for the pool once the filters (`keptShare` of the matches pass them) and `excluding` have
+    /// taken theirs, twice over; when that is not enough after all, it runs again without one.
+    private func ranked(_ expression: String, kept: [Bool], keptShare: Double, excluding: Set<Int64>, index: FacetIndex,
+                        need: Int, scorer: BoostScorer, tier: Bool) throws -> [Scored] {
+        let poolSize = max(need, Self.rerankedPool)
+        let limit = Int(min(Double(Int32.max), 2 * Double(poolSize) / max(keptShare, 1e-6))) + excluding.count + 16
+        if let complete = try ranked(expression, limit: limit, kept: kept, excluding: excluding, index: index,
+                                     poolSize: poolSize, scorer: scorer, tier: tier) {
+            return Array(complete.prefix(need))
+        }
+        return Array(try ranked(expression, limit: -1, kept: kept, excluding: excluding, index: index, poolSize: poolSize,
+                                scorer: scorer, tier: tier)!.prefix(need))
+    }
+
+    /// The scored rows of `expression` among its best `limit` (-1: all); nil when the limit cut
+    /// the rows off before `poolSize` of them passed the filters.
+    private func ranked(_ expression: String, limit: Int, kept: [Bool], excluding: Set<Int64>, index: FacetIndex,
+                        poolSize: Int, scorer: BoostScorer, tier: Bool) throws -> [Scored]? {
+        // FTS5's weighted bm25 (the index's `rank`), with row lengths from memory: `bm25()`
+        // looks each one up in `resources_fts_docsize`, most of the cost of ranking.
         let statement = try self.statement("""
-            SELECT rowid, rank FROM resources_fts WHERE resources_fts MATCH ? ORDER BY rank
+            SELECT rowid, \(Database.weightedBM25Name)(resources_fts, ?2, 10.0, 5.0, 2.0, 1.0) AS score
+            FROM resources_fts WHERE resources_fts MATCH ?1 ORDER BY score, rowid LIMIT ?3
             """)
         defer { statement.reset() }
-        try statement.bindAll([expression])
+        try statement.bindAll([expression, nil, limit])
+        try statement.bind(2, rankStatistics: index.rankStatistics)
+        // Phrase counts (the IDF) kept from earlier queries instead of counted again.
+        index.rankStatistics.phraseKeys = ParsedQuery.phraseKeys(of: expression)
+        defer { index.rankStatistics.phraseKeys = nil }
         // Only the leading columns: quality (added last, after the large record columns) comes
         // from the facet index, so no overflow page is read here.
         let fetch = try self.statement("SELECT title, description, id FROM resources WHERE rowid = ?")
         defer { fetch.reset() }
-        let poolSize = max(need, Self.rerankedPool)
         var pool: [Scored] = []
         var tail: [Scored] = []
+        var rows = 0
         while pool.count + tail.count < poolSize, try statement.step() {
+            rows += 1
             let rowid = statement.int64(0)
             guard !excluding.contains(rowid), let position = index.position(of: rowid), kept[position] else { continue }
             let relevance = -statement.double(1)
@@ -117,8 +147,12 @@ extension SearchEngine {
             }
             fetch.reset()
         }
+        if limit >= 0 && pool.count + tail.count < poolSize && rows == limit {
+            rankedRetries += 1
+            return nil
+        }
         pool.sort { $0.before($1) }
-        return Array((pool + tail).prefix(need))
+        return pool + tail
     }
 
     /// The boosts on top of bm25, for one query.

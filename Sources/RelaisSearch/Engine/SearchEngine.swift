@@ -38,6 +38,8 @@ public final class SearchEngine {
     /// How the facet index followed the data: full builds, and patches from the change log.
     private(set) var facetIndexBuilds = 0
     private(set) var facetIndexPatches = 0
+    /// Rankings run again without a LIMIT, the filters having left too few of its rows.
+    var rankedRetries = 0
     /// Shared by the server's readers; nil: rebuild after every write.
     public var refreshPolicy: RefreshPolicy?
     /// Prepared once per engine: a search runs some forty small statements (a record and a

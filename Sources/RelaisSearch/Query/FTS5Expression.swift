@@ -88,3 +88,79 @@ extension ParsedQuery {
         return bareword ? name : fts5Literal(name)
     }
 }
+
+extension ParsedQuery {
+    /// One key per FTS5 phrase of an expression this file compiles, in FTS5's phrase order (the
+    /// order the string literals are written in): the literal, `*` when it is a prefix, and the
+    /// column filters around it, so that equal keys count the same rows. Nil for anything
+    /// else (a bareword, NEAR, `^`...): then nothing is keyed.
+    static func phraseKeys(of expression: String) -> [String]? {
+        let scalars = Array(expression.unicodeScalars)
+        var keys: [String] = []
+        // Column filters of the enclosing groups; nil for plain parentheses.
+        var groups: [String?] = []
+        var pendingFilter: String?
+        var index = 0
+        func skipSpaces() { while index < scalars.count, scalars[index] == " " { index += 1 } }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar {
+            case " ":
+                index += 1
+            case "\"":
+                var literal = String.UnicodeScalarView()
+                index += 1
+                while true {
+                    guard index < scalars.count else { return nil }
+                    if scalars[index] == "\"" {
+                        if index + 1 < scalars.count, scalars[index + 1] == "\"" {
+                            literal.append("\"")
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
+                    }
+                    literal.append(scalars[index])
+                    index += 1
+                }
+                skipSpaces()
+                var prefix = false
+                if index < scalars.count, scalars[index] == "*" { prefix = true; index += 1 }
+                let filters = (groups.compactMap { $0 } + [pendingFilter].compactMap { $0 }).joined(separator: "/")
+                keys.append(filters + "|" + String(literal) + (prefix ? "*" : ""))
+                pendingFilter = nil
+            case "{":
+                guard let close = scalars[index...].firstIndex(of: "}") else { return nil }
+                let filter = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
+                index = close + 1
+                skipSpaces()
+                guard index < scalars.count, scalars[index] == ":" else { return nil }
+                index += 1
+                skipSpaces()
+                guard index < scalars.count else { return nil }
+                if scalars[index] == "(" {
+                    groups.append(filter)
+                    index += 1
+                } else {
+                    pendingFilter = filter
+                }
+            case "(":
+                groups.append(nil)
+                index += 1
+            case ")":
+                guard !groups.isEmpty else { return nil }
+                groups.removeLast()
+                index += 1
+            default:
+                var word = ""
+                while index < scalars.count, !" ()\"{".unicodeScalars.contains(scalars[index]) {
+                    word.unicodeScalars.append(scalars[index])
+                    index += 1
+                }
+                guard ["AND", "OR", "NOT"].contains(word) else { return nil }
+            }
+        }
+        return groups.isEmpty ? keys : nil
+    }
+}
