@@ -878,3 +878,28 @@ struct RankingParityTests {
         #expect(fresh.equal == fresh.rows && fresh.rows > 0)
     }
 }
+
+@Suite("Classement : limite de la requête de classement")
+struct RankLimitTests {
+    /// With a LIMIT far too small for the filters, every ranking runs again without one: the
+    /// pages are the same as with the usual limit.
+    @Test func aLimitCutTooShortGivesTheSameOrder() throws {
+        let requests = [
+            SearchRequest(query: "lecture", filters: ["niveaux": ["S3"]], size: 5),
+            SearchRequest(query: "ecole", page: 2, size: 3),
+            SearchRequest(query: "histoire", filters: [Store.sourceDimension: ["sonuma"]], size: 4),
+            SearchRequest(query: "eleves", size: 10),
+        ]
+        try CorpusIndex.shared().withEngine { engine in
+            let usual = try requests.map { try engine.search($0).hits.map(\.resource.id) }
+            let retriesBefore = engine.rankedRetries
+            engine.rankLimitScale = 0.01
+            engine.rankLimitExtra = 0
+            defer { engine.rankLimitScale = 2; engine.rankLimitExtra = 16 }
+            let cut = try requests.map { try engine.search($0).hits.map(\.resource.id) }
+            #expect(cut == usual)
+            #expect(usual.allSatisfy { !$0.isEmpty })
+            #expect(engine.rankedRetries > retriesBefore)
+        }
+    }
+}

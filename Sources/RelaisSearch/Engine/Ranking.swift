@@ -96,7 +96,8 @@ extension SearchEngine {
     private func ranked(_ expression: String, kept: [Bool], keptShare: Double, excluding: Set<Int64>, index: FacetIndex,
                         need: Int, scorer: BoostScorer, tier: Bool) throws -> [Scored] {
         let poolSize = max(need, Self.rerankedPool)
-        let limit = Int(min(Double(Int32.max), 2 * Double(poolSize) / max(keptShare, 1e-6))) + excluding.count + 16
+        let limit = Int(min(Double(Int32.max), rankLimitScale * Double(poolSize) / max(keptShare, 1e-6)))
+            + excluding.count + rankLimitExtra
         if let complete = try ranked(expression, limit: limit, kept: kept, excluding: excluding, index: index,
                                      poolSize: poolSize, scorer: scorer, tier: tier) {
             return Array(complete.prefix(need))

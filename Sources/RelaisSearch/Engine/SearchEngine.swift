@@ -40,6 +40,10 @@ public final class SearchEngine {
     private(set) var facetIndexPatches = 0
     /// Rankings run again without a LIMIT, the filters having left too few of its rows.
     var rankedRetries = 0
+    /// The ranking statement's LIMIT: this many times the rows wanted, divided by the share of
+    /// matches the filters keep, plus `rankLimitExtra` (see `ranked`).
+    var rankLimitScale = 2.0
+    var rankLimitExtra = 16
     /// Shared by the server's readers; nil: rebuild after every write.
     public var refreshPolicy: RefreshPolicy?
     /// Prepared once per engine: a search runs some forty small statements (a record and a
