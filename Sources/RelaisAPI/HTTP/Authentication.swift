@@ -17,11 +17,18 @@ struct Authentication: Sendable {
     /// The caller's account, or nil without an Authorization header. A header that is not a
     /// valid, current bearer token is a 401 (never silently anonymous).
     func account(_ request: Request) async throws -> Account? {
-        try await caller(request)?.account
+        guard let caller = try await caller(request) else { return nil }
+        return caller.account
+    }
+
+    /// Who called, with which token.
+    struct Caller: Sendable {
+        var account: Account
+        var tokenID: Int64
     }
 
     /// The caller's account and the token they came with.
-    func caller(_ request: Request) async throws -> (account: Account, tokenID: Int64)? {
+    func caller(_ request: Request) async throws -> Caller? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -38,7 +45,7 @@ struct Authentication: Sendable {
             let id = found.tokenID
             writer.submit { store in try store.touchToken(id: id) }
         }
-        return (found.account, found.tokenID)
+        return Caller(account: found.account, tokenID: found.tokenID)
     }
 
     /// The caller's account; 401 without one.

@@ -207,11 +207,11 @@ extension Handlers {
     }
 
     @Sendable func logout(_ request: Request, context: RelaisRequestContext) async throws -> Response {
-        guard let (caller, tokenID) = try await state.authentication.caller(request) else {
+        guard let found = try await state.authentication.caller(request) else {
             throw Authentication.unauthorized("connectez-vous pour vous déconnecter : aucun jeton dans Authorization")
         }
-        let actor = caller.auditName
-        try await state.writer.run { store in try store.revokeToken(id: tokenID, owner: caller.id, actor: actor) }
+        let (actor, owner, tokenID) = (found.account.auditName, found.account.id, found.tokenID)
+        try await state.writer.run { store in try store.revokeToken(id: tokenID, owner: owner, actor: actor) }
         return Self.noContent()
     }
 
