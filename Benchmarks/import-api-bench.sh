@@ -67,8 +67,11 @@ def searcher(offset):
             latencies.append((time.perf_counter() - started) * 1000)
         except Exception as error:
             print("recherche en échec :", error)
+            # A dead server ends the run (these threads once searched on for 20 minutes).
+            try: os.kill(pid, 0)
+            except OSError: stop.set()
         i += 1
-threads = [threading.Thread(target=searcher, args=(n,)) for n in range(clients)]
+threads = [threading.Thread(target=searcher, args=(n,), daemon=True) for n in range(clients)]
 for t in threads: t.start()
 
 body = open(f"{work}/archive.zip", "rb").read()
