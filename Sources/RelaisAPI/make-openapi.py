@@ -6,6 +6,18 @@ def obj(props, required=None):
     return {"type": "object", "additionalProperties": False, "properties": props,
             "required": required if required is not None else list(props)}
 S = {"type": "string"}; I = {"type": "integer"}; N = {"type": "number"}; B = {"type": "boolean"}
+# A required free-text member as the handlers check it: not blank, no control character but
+# tab and line breaks, at most `limit` characters.
+def free(limit=None, null=False, **more):
+    """Optional free text: no control character but tab and line breaks (the handlers refuse them)."""
+    schema = {"type": ["string", "null"] if null else "string",
+              "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$", **more}
+    if limit: schema["maxLength"] = limit
+    return schema
+def text(limit):
+    allowed = "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]"
+    return {"type": "string", "minLength": 1, "maxLength": limit,
+            "pattern": f"^{allowed}*[^\\s\\u0000-\\u001F\\u007F]{allowed}*$"}
 def arr(x): return {"type": "array", "items": x}
 def opt(x, *names): return x
 schemas = {
@@ -95,13 +107,14 @@ schemas.update({
                  "source": nul("string", description="La source d'un compte importateur ; null sinon."),
                  "created_at": DT, "disabled": B}),
  "AccountList": obj({"items": arr(ref("Account")), "total": COUNT}),
- "RegistrationRequest": obj({"email": {"type": "string", "format": "email"}, "name": {"type": "string", "minLength": 1},
-                             "password": {"type": "string", "minLength": 10, "description": "Au moins 10 caractères"},
+ "RegistrationRequest": obj({"email": {"type": "string", "format": "email"}, "name": text(120),
+                             "password": dict(text(200), minLength=10, description="Au moins 10 caractères"),
                              "role": enum(ROLES, "Administrateur seulement (403 sinon) ; contributor par défaut"),
-                             "source": {"type": "string", "description": "Administrateur seulement (403 sinon) : la source d'un importateur"}},
+                             "source": free(100, null=True, description="Administrateur seulement (403 sinon) : la source d'un importateur")},
                             ["email", "name", "password"]),
- "AccountPatch": obj({"role": enum(ROLES), "source": nul("string", description="null retire la source"), "disabled": B}, []),
- "LoginRequest": obj({"email": S, "password": S}),
+ "AccountPatch": obj({"role": enum(ROLES, "null : inchangé", null=True), "source": free(100, null=True, description="null retire la source"),
+                     "disabled": B}, []),
+ "LoginRequest": obj({"email": text(254), "password": text(200)}),
  "LoginResponse": obj({"token": {"type": "string", "pattern": "^rls_[A-Za-z0-9_-]{43}$",
                                  "description": "« rls_ » + base64url (sans remplissage) de 32 octets aléatoires ; à envoyer en Authorization: Bearer"},
                        "expires_at": DT, "account": ref("Account")}),
@@ -116,14 +129,15 @@ schemas.update({
  "FeedbackInput": obj({"level": nul("string", description="Niveau où la ressource a servi (P5…)"),
                        "context": nul("string", description="Le contexte de la classe"), "worked": nul("string", description="Ce qui a marché"),
                        "adapt": nul("string", description="Ce qu'il faudrait adapter")}, []),
- "NewResourceRequest": dict(obj({"kind": enum(["new_resource"]), "format": enum(["json"]), "metadata": ref("SubmissionMetadata")}),
+ "NewResourceRequest": dict(obj({"kind": enum(["new_resource"]), "format": enum(["json"]), "metadata": ref("SubmissionMetadata")},
+                                ["kind", "format"]),
                             description="Nouvelle ressource décrite en JSON"),
  "NewResourceTextRequest": dict(obj({"kind": enum(["new_resource"]), "format": enum(["lom", "markdown"]),
                                      "content": {"type": "string", "description": "La notice LOM XML ou la fiche Markdown"}}),
                                 description="Nouvelle ressource en LOM XML ou en fiche Markdown"),
  "ImprovementRequest": dict(obj({"kind": enum(["improvement"]), "resource_id": {"type": "string", "maxLength": 64},
                                  "changes": dict(ref("SubmissionMetadata"), description="Les champs modifiés seulement"),
-                                 "rationale": S}, ["kind", "resource_id", "changes"]),
+                                 "rationale": free()}, ["kind", "resource_id", "changes"]),
                             description="Amélioration d'une ressource publiée"),
  "FeedbackRequest": dict(obj({"kind": enum(["feedback"]), "resource_id": {"type": "string", "maxLength": 64}, "feedback": ref("FeedbackInput")}),
                          description="Retour d'expérience sur une ressource publiée"),
@@ -163,9 +177,9 @@ schemas.update({
  "ModerationQueue": obj({"items": arr(ref("SubmissionSummary")), "total": COUNT,
                          "counts": dict(obj({st: COUNT for st in STATES}, []), description="Nombre de contributions par état")}),
  "TransitionRequest": obj({"action": enum(ACTIONS),
-                           "comment": {"type": "string", "description": "Requis pour request_changes"},
+                           "comment": free(description="Requis pour request_changes"),
                            "reason": enum(REASONS, "Requis pour reject (GET /api/v1/moderation/reasons)"),
-                           "reason_text": {"type": "string", "description": "Précision facultative d'un refus"},
+                           "reason_text": free(description="Précision facultative d'un refus"),
                            "assignee_id": dict(ID, description="Requis pour reassign : un autre curateur")}, ["action"]),
  "RejectionReasons": obj({"reasons": arr(obj({"id": enum(REASONS), "label": S}))}),
  # Évaluations
@@ -173,11 +187,11 @@ schemas.update({
                         "criteria": arr(obj({"id": enum(CRITERIA), "label": S, "question": S,
                                              "levels": {"type": "array", "items": S, "minItems": 4, "maxItems": 4,
                                                         "description": "Descripteurs des niveaux 1 à 4"}}))}),
- "CriterionInput": obj({"score": SCORE, "comment": {"type": ["string", "null"], "maxLength": 2000}}, ["score"]),
+ "CriterionInput": obj({"score": SCORE, "comment": free(2000, null=True)}, ["score"]),
  "CriterionAnswer": obj({"score": SCORE, "comment": {"type": ["string", "null"], "maxLength": 2000}}),
  "EvaluationInput": dict(obj({"criteria": dict(obj({c: ref("CriterionInput") for c in CRITERIA}), description="Chaque critère de la grille, une fois"),
-                              "strengths": {"type": ["string", "null"], "maxLength": 5000, "description": "Points forts"},
-                              "improvements": {"type": ["string", "null"], "maxLength": 5000, "description": "Points à améliorer"}}, ["criteria"]),
+                              "strengths": free(5000, null=True, description="Points forts"),
+                              "improvements": free(5000, null=True, description="Points à améliorer")}, ["criteria"]),
                          description="Au moins un critère noté (pas tous « sans objet »)."),
  "Evaluation": obj({"id": ID, "resource_id": S, "resource_version": ID, "grid_version": ID, "evaluator": ref("PersonRef"),
                     "expert": {"type": "boolean", "description": "Évaluateur expert (montré à part)"},
@@ -200,14 +214,14 @@ schemas.update({
     "weaknesses": arr(obj({"criterion": enum(CRITERIA), "label": S, "mean": {"type": "number", "minimum": 1, "maximum": 4}})),
     "quotes": obj({"strengths": arr(S), "improvements": arr(S)})}),
  # Commentaires et retours d'expérience
- "CommentInput": obj({"text": {"type": "string", "minLength": 1}}),
+ "CommentInput": obj({"text": text(4000)}),
  "Comment": obj({"id": ID, "author": ref("PersonRef"), "text": S, "created_at": DT}),
  "CommentList": obj({"items": arr(ref("Comment"))}),
  "FlaggedComment": obj({"id": ID, "resource_id": S, "author": ref("PersonRef"), "text": S, "created_at": DT,
                         "flags": dict(ID, description="Nombre de signalements")}),
  "FlaggedCommentList": obj({"items": arr(ref("FlaggedComment"))}),
- "FlagRequest": obj({"reason": S}, []),
- "HideRequest": obj({"reason": {"type": "string", "minLength": 1}}),
+ "FlagRequest": obj({"reason": free(1000)}, []),
+ "HideRequest": obj({"reason": text(1000)}),
  "FeedbackEntry": obj({"id": ID, "author": ref("PersonRef"), "level": S, "context": S, "worked": S, "adapt": nul("string"), "published_at": DT}),
  "FeedbackList": obj({"items": arr(ref("FeedbackEntry"))}),
  # Données personnelles
@@ -370,7 +384,7 @@ account_paths = {
               ("400", "401", "403"), parameters=[
                   dict(q("state", arr(enum(STATES)), "État ; répétable (par défaut submitted et in_review)"), style="form", explode=True),
                   q("kind", enum(KINDS), "Nature de la contribution"), q("source", S, "Source"),
-                  q("older_than_days", {"type": "integer", "minimum": 0}, "En attente depuis au moins ce nombre de jours"),
+                  q("older_than_days", {"type": "integer", "minimum": 0, "maximum": 3650}, "En attente depuis au moins ce nombre de jours"),
                   q("page", {"type": "integer", "minimum": 1, "default": 1}, "Page, à partir de 1"),
                   q("size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Contributions par page")])},
  "/api/v1/moderation/reasons": {
@@ -454,8 +468,9 @@ doc = {
                            ("resumptionToken", "Jeton de reprise (exclusif)")]],
             "responses": {"200": ok(S, "Réponse OAI-PMH", "text/xml"), **common("400", "503")}},
     "post": {"operationId": "oaiPmhPost", "summary": "OAI-PMH par POST (arguments encodés comme un formulaire)",
-             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({n: S for n in
-                 ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"]}, [])}}},
+             "description": "Un argument inconnu est une erreur badArgument du protocole, dans une réponse 200.",
+             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": dict(obj({n: S for n in
+                 ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"]}, []), additionalProperties=True)}}},
              "responses": {"200": ok(S, "Réponse OAI-PMH", "text/xml"), **common("400", "413", "415", "503")}}},
  **account_paths,
  **import_paths,

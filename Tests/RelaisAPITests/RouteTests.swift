@@ -239,6 +239,11 @@ import Testing
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "GET, HEAD")
             }
+            // The literal route wins over /api/v1/submissions/{id} (GET, PUT), as in the router.
+            try await client.execute(uri: "/api/v1/submissions/checklist", method: .put) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
             try await client.execute(uri: "/api/v2/search", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)

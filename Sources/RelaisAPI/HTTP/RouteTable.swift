@@ -20,12 +20,23 @@ struct RouteTable: Sendable {
     /// The methods registered for a concrete path (HEAD goes with GET).
     func methods(forPath path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let matching = routes.filter { Self.matches($0.path, segments) }
+        // The router takes a literal segment over a parameter wherever both fit and does not
+        // come back: PUT on /api/v1/submissions/checklist never reaches /api/v1/submissions/{id}.
+        // So only the most literal of the matching patterns names the methods.
+        guard let best = matching.map({ Self.literalRank($0.path) }).max() else { return [] }
         var methods: [HTTPRequest.Method] = []
-        for route in routes where Self.matches(route.path, segments) && !methods.contains(route.method) {
+        for route in matching where Self.literalRank(route.path) == best && !methods.contains(route.method) {
             methods.append(route.method)
             if route.method == .get && !methods.contains(.head) { methods.append(.head) }
         }
         return methods
+    }
+
+    /// One bit per segment, set when it is literal, the first segment highest: among patterns
+    /// of the same length "/a/{x}/c" ranks below "/a/b/{y}".
+    static func literalRank(_ pattern: String) -> Int {
+        pattern.split(separator: "/", omittingEmptySubsequences: true).reduce(0) { $0 * 2 + ($1.first == "{" ? 0 : 1) }
     }
 
     static func matches(_ pattern: String, _ segments: [Substring]) -> Bool {
