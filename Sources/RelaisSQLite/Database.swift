@@ -255,9 +255,17 @@ public final class Statement {
     }
 
     public func blob(_ column: Int32) -> [UInt8] {
+        withBlob(column) { Array($0) }
+    }
+
+    /// The bytes of a BLOB column without copying them, valid only inside `body`.
+    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        // The pointer first, then its size (SQLite's advice: a size asked first may be that of
+        // another conversion).
+        let pointer = sqlite3_column_blob(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
-        guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+        guard let pointer, count > 0 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
     func check(_ rc: Int32) throws {

@@ -27,12 +27,10 @@ public final class FTS5RankStatistics {
     /// Reads `<table>_docsize`: one varint per column per row.
     public init(table: String, db: Database) throws {
         self.table = table
-        capacity = 0
-        base = .allocate(capacity: 1)
-        base.initialize(to: -1)
-        capacity = 1
         let maxRowID = try db.scalarInt("SELECT coalesce(max(id), 0) FROM \"\(table)_docsize\"") ?? 0
-        grow(to: Int(maxRowID) + 1)
+        capacity = Int(max(maxRowID, 0)) + 1
+        base = .allocate(capacity: capacity)
+        base.initialize(repeating: -1, count: capacity)
         let rows = try db.prepare("SELECT id, sz FROM \"\(table)_docsize\"")
         while try rows.step() {
             let rowid = rows.int64(0)
@@ -246,12 +244,5 @@ extension Statement {
     public func bind(_ index: Int32, rankStatistics lengths: FTS5RankStatistics) throws {
         try check(sqlite3_bind_pointer(handle, index, Unmanaged.passUnretained(lengths).toOpaque(),
                                        csqlite_row_lengths_type(), nil))
-    }
-
-    /// The bytes of a BLOB column, without copying them.
-    func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        let count = Int(sqlite3_column_bytes(handle, column))
-        guard let pointer = sqlite3_column_blob(handle, column), count > 0 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }

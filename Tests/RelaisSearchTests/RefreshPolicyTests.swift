@@ -21,9 +21,7 @@ import Testing
 
     @Test func staleOnlyWithinTheIntervalAskedFor() throws {
         let vocabularies = try Vocabularies.load(from: CorpusIndex.vocabulariesFolder)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relais-refresh-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("r.sqlite").path
+        let path = try temporaryDatabasePath("refresh")
         let writer = try Store(path: path)
         let reader = try Store(path: path)
         let engine = SearchEngine(store: reader, vocabularies: vocabularies)
@@ -54,9 +52,7 @@ import Testing
 
     @Test func patchedIndexEqualsARebuild() throws {
         let vocabularies = try Vocabularies.load(from: CorpusIndex.vocabulariesFolder)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relais-incremental-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("r.sqlite").path
+        let path = try temporaryDatabasePath("incremental")
         let writer = try Store(path: path)
         let patched = SearchEngine(store: try Store(path: path), vocabularies: vocabularies)
         var random = Generator(state: 20261130)
@@ -116,4 +112,12 @@ import Testing
         // The patch path answered, not a rebuild every time.
         #expect(patched.facetIndexBuilds == 1 && patched.facetIndexPatches >= 25, "\(patched.facetIndexBuilds) \(patched.facetIndexPatches)")
     }
+}
+
+/// A database file in a folder of its own under the temporary directory, for tests that open
+/// it from two connections (a writer and a reader), which `:memory:` cannot.
+func temporaryDatabasePath(_ name: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("r.sqlite").path
 }
