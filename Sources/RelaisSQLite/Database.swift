@@ -259,13 +259,13 @@ public final class Statement {
     }
 
     /// The bytes of a BLOB column without copying them, valid only inside `body`.
-    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         // The pointer first, then its size (SQLite's advice: a size asked first may be that of
         // another conversion).
         let pointer = sqlite3_column_blob(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
-        guard let pointer, count > 0 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return body(UnsafeRawBufferPointer(start: pointer, count: count))
+        guard let pointer, count > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
     func check(_ rc: Int32) throws {

@@ -89,9 +89,8 @@ extension Store {
             """)
         try statement.bindAll(values)
         var records: [HarvestRecord] = []
-        let decoder = JSONDecoder()
         while try statement.step() {
-            let resource = try statement.text(3).map { try decoder.decode(Resource.self, from: Data($0.utf8)) }
+            let resource = statement.isNull(3) ? nil : try statement.withBlob(3) { try ResourceJSONReader.decode($0) }
             records.append(HarvestRecord(id: ResourceID(rawValue: statement.text(0) ?? ""), datestamp: statement.text(1) ?? "",
                                          deleted: statement.text(2) == "deleted", resource: resource))
         }
@@ -102,7 +101,7 @@ extension Store {
         let statement = try db.prepare("SELECT id, updated_at, status, record FROM resources WHERE id = ?")
         try statement.bindAll([id.rawValue])
         guard try statement.step() else { return nil }
-        let resource = try statement.text(3).map { try JSONDecoder().decode(Resource.self, from: Data($0.utf8)) }
+        let resource = statement.isNull(3) ? nil : try statement.withBlob(3) { try ResourceJSONReader.decode($0) }
         return HarvestRecord(id: id, datestamp: statement.text(1) ?? "", deleted: statement.text(2) == "deleted",
                              resource: resource)
     }

@@ -28,8 +28,8 @@ extension Store {
             FROM resources WHERE id = ? AND status = 'published'
             """)
         try statement.bindAll([id.rawValue])
-        guard try statement.step(), let json = statement.text(0) else { return nil }
-        let resource = try JSONDecoder().decode(Resource.self, from: Data(json.utf8))
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        let resource = try statement.withBlob(0) { try ResourceJSONReader.decode($0) }
         let provenance = Provenance(
             file: statement.text(1) ?? "", recordIndex: statement.int(2),
             line: statement.isNull(3) ? nil : statement.int(3),

@@ -151,7 +151,7 @@ public final class Store {
     }
 
     public var schemaVersion: Int {
-        Int((try? db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations")) ?? 0 ?? 0)
+        Int((try? db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations")) ?? 0)
     }
 
     // MARK: Import batches
@@ -315,8 +315,8 @@ public final class Store {
     public func resource(_ id: ResourceID) throws -> Resource? {
         let statement = try db.prepare("SELECT record FROM resources WHERE id = ? AND status = 'published'")
         try statement.bindAll([id.rawValue])
-        guard try statement.step(), let json = statement.text(0) else { return nil }
-        return try JSONDecoder().decode(Resource.self, from: Data(json.utf8))
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        return try statement.withBlob(0) { try ResourceJSONReader.decode($0) }
     }
 
     public func original(_ id: ResourceID) throws -> String? {

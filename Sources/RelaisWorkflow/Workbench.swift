@@ -141,7 +141,7 @@ public struct Workbench {
         guard id.utf8.count <= 64, let (version, record) = try store.publishedVersion(ResourceID(rawValue: id)) else {
             throw Refusal(.invalid, "aucune ressource publiée n'a l'identifiant « \(id.prefix(64)) »", field: "resource_id")
         }
-        return (try JSONDecoder().decode(Resource.self, from: Data(record.utf8)), version)
+        return (try ResourceJSONReader.decode(record), version)
     }
 
     /// Published resources whose title is nearly the same (most of the same words).

@@ -50,6 +50,9 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Vocabulary folder (six empty vocabularies when incomplete).")
     var vocabularies: String = "Corpus/vocabularies"
 
+    @Option(name: .long, help: "After the one-thread run, run the measured queries again on this many threads (one engine and connection each) at once: throughput on several cores.")
+    var threads: Int = 1
+
     @Flag(name: .long, help: "Skip the plain FTS5 floor.")
     var noPlain = false
 
@@ -162,9 +165,11 @@ struct SearchBenchCommand: ParsableCommand {
         let started = ContinuousClock.now
         var lastProgress = started
         for query in measured {
+            let fts5Before = engine.fts5Time
             let t0 = ContinuousClock.now
             let response = try engine.search(query.request)
             let elapsed = (ContinuousClock.now - t0).milliseconds
+            let fts5 = (engine.fts5Time - fts5Before).milliseconds
             if t0 - lastProgress > .seconds(60) {
                 lastProgress = t0
                 print(String(format: "  %d / %d queries · %.0f s", results.count, measured.count, (t0 - started).seconds))
@@ -172,12 +177,21 @@ struct SearchBenchCommand: ParsableCommand {
             }
             results.append(Measured(query: query, milliseconds: elapsed, total: response.total,
                                     corrected: !response.corrections.isEmpty, relaxed: !response.droppedWords.isEmpty,
-                                    plainMilliseconds: nil, plainRows: 0))
+                                    plainMilliseconds: nil, plainRows: 0, fts5Milliseconds: fts5))
         }
         let engineWall = (ContinuousClock.now - started).seconds
         print(String(format: "engine: %d queries in %.2f s (load average %@ before, %@ after)", results.count, engineWall,
                      loadBefore, ImportBenchCommand.loadAverage()))
+        let fts5Mean = results.map(\.fts5Milliseconds).reduce(0, +) / Double(max(results.count, 1))
+        let engineMean = results.map(\.milliseconds).reduce(0, +) / Double(max(results.count, 1))
+        print(String(format: "inside FTS5's statements (matching, ranking): %.2f ms of the %.2f ms of a query on average (%.0f%%): "
+                     + "at most %.0f queries/s per core were everything else free", fts5Mean, engineMean,
+                     100 * fts5Mean / max(engineMean, 1e-9), 1000 / max(fts5Mean, 1e-9)))
         fflush(nil)
+        if threads > 1 {
+            try runConcurrently(measured.map(\.request), warmup: warmupQueries.map(\.request), path: databasePath,
+                                vocabularies: vocabularies, oneThreadQPS: Double(results.count) / engineWall)
+        }
 
         var plainWall: Double?
         if let plain {
@@ -335,6 +349,48 @@ struct SearchBenchCommand: ParsableCommand {
         var relaxed: Bool
         var plainMilliseconds: Double?
         var plainRows: Int
+        var fts5Milliseconds: Double
+    }
+
+    /// The measured queries shared out over `threads` engines, each on its own connection and
+    /// thread (as the server's readers are), all started together after their warm-up.
+    private func runConcurrently(_ requests: [SearchRequest], warmup: [SearchRequest], path: String,
+                                 vocabularies: Vocabularies, oneThreadQPS: Double) throws {
+        final class Lane: @unchecked Sendable {
+            var engine: SearchEngine?
+            var error: (any Error)?
+            var fts5: Duration = .zero
+            var finished = ContinuousClock.now
+        }
+        let lanes = (0..<threads).map { _ in Lane() }
+        let count = threads
+        DispatchQueue.concurrentPerform(iterations: count) { lane in
+            do {
+                let engine = SearchEngine(store: try Store(path: path), vocabularies: vocabularies)
+                for (index, request) in warmup.enumerated() where index % count == lane { _ = try engine.search(request) }
+                lanes[lane].engine = engine
+            } catch { lanes[lane].error = error }
+        }
+        if let error = lanes.compactMap(\.error).first { throw error }
+        let load = ImportBenchCommand.loadAverage()
+        let started = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: count) { lane in
+            guard let engine = lanes[lane].engine else { return }
+            let before = engine.fts5Time
+            do {
+                for (index, request) in requests.enumerated() where index % count == lane { _ = try engine.search(request) }
+            } catch { lanes[lane].error = error }
+            lanes[lane].fts5 = engine.fts5Time - before
+            lanes[lane].finished = ContinuousClock.now
+        }
+        if let error = lanes.compactMap(\.error).first { throw error }
+        let wall = (lanes.map(\.finished).max()! - started).seconds
+        let fts5 = lanes.map(\.fts5.seconds).reduce(0, +)
+        print(String(format: "%d threads at once: %d queries in %.2f s, %.0f queries/s (%.2f× one thread); FTS5 statements "
+                     + "%.2f ms per query (load average %@ before, %@ after)", count, requests.count, wall,
+                     Double(requests.count) / wall, Double(requests.count) / wall / oneThreadQPS,
+                     1000 * fts5 / Double(requests.count), load, ImportBenchCommand.loadAverage()))
+        fflush(nil)
     }
 
     private func report(_ results: [Measured], engineWall: Double, plainWall: Double?, build: Double?, sizes: Sizes) {

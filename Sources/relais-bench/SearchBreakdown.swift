@@ -2,6 +2,7 @@ import Foundation
 import RelaisCore
 import RelaisSQLite
 import RelaisSearch
+import RelaisStore
 import RelaisText
 
 /// `relais-bench search --profile-query Q --breakdown`: times, for one query, the statements
@@ -131,7 +132,15 @@ struct SearchBreakdown {
                 record.reset()
             }
         }
-        line("page: \(page.count) x SELECT record + JSONDecoder (loadResource)", tLoad)
+        line("page: \(page.count) x SELECT record + JSONDecoder (loadResource before the reader)", tLoad)
+        let tReader = try median {
+            for rowid in page {
+                try record.bindAll([rowid])
+                if try record.step() { _ = try record.withBlob(0) { try ResourceJSONReader.decode($0) } }
+                record.reset()
+            }
+        }
+        line("page: \(page.count) x SELECT record + ResourceJSONReader (loadResource)", tReader)
         let snippet = try db.prepare("""
             SELECT snippet(resources_fts, 2, char(2), char(3), '…', 24),
                    snippet(resources_fts, 3, char(2), char(3), '…', 24)

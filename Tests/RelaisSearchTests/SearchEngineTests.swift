@@ -742,6 +742,8 @@ struct SnippetParityTests {
         "mathématiques -fractions", "peut-être", "histoire", "élèves", "lecture compréhension texte",
         "activite", "\"école d'autrefois\"", "motcle:lecture consignes", "cal*", "eleves difficultes",
         "sonuma", "guerre mondiale", "temps", "la", "jeu", "aménagements raisonnables", "p5 fractions",
+        // More than 64 phrase tokens: the matcher's masks take two words per position.
+        (0..<25).map { "zq\(String(UnicodeScalar(97 + $0)!))-zw-zx" }.joined(separator: " OR ") + " OR ecole OR lecture*",
     ]
 
     /// Every matching row of the corpus, both columns: the Swift snippet is FTS5's, byte for byte.
@@ -772,6 +774,49 @@ struct SnippetParityTests {
                 compared += 1
             }
             if text == "ecole" { #expect(compared > 0) }
+        }
+    }
+}
+
+@Suite struct MarkedSnippetTests {
+    /// `parseMarked` as it was, scalar by scalar with the Unicode whitespace property.
+    static func reference(_ marked: String) -> Snippet {
+        var text = ""
+        var highlights: [Range<Int>] = []
+        var offset = 0
+        var start: Int?
+        var pendingSpace = false
+        for scalar in marked.unicodeScalars {
+            if scalar == "\u{2}" {
+                if pendingSpace, offset > 0 { text.append(" "); offset += 1 }
+                pendingSpace = false
+                start = offset
+            } else if scalar == "\u{3}" {
+                if let begin = start, offset > begin { highlights.append(begin..<offset) }
+                start = nil
+            } else if scalar.properties.isWhitespace {
+                pendingSpace = true
+            } else {
+                if pendingSpace, offset > 0 { text.append(" "); offset += 1 }
+                pendingSpace = false
+                text.unicodeScalars.append(scalar)
+                offset += scalar.utf16.count
+            }
+        }
+        return Snippet(text: text, highlights: highlights)
+    }
+
+    @Test func parsingMarkedTextKeepsTextHighlightsAndUTF16Offsets() {
+        let pieces = ["a", "école", " ", "\n\n", "\t", "\u{2}", "\u{3}", "\u{a0}", "\u{85}", "\u{2028}", "\u{3000}", "\u{b}",
+                      "\u{1c}", "😀", "e\u{301}", "…", "\u{0}", "\u{7f}", "中"]
+        var state: UInt64 = 9
+        for _ in 0..<5_000 {
+            var marked = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for step in 0..<Int(state >> 60) {
+                marked += pieces[Int((state >> UInt64(step * 4)) % UInt64(pieces.count))]
+            }
+            #expect(SearchEngine.parseMarked(marked) == Self.reference(marked), "\(marked.unicodeScalars.map(\.value))")
         }
     }
 }

@@ -108,6 +108,75 @@ import RelaisCore
         }
     }
 
+    /// The reader gives what `JSONDecoder` gives: on our own bytes, and on the same resources
+    /// written another way (pretty-printed, keys unsorted, slashes escaped).
+    @Test func readerDecodesLikeJSONDecoder() throws {
+        var draw = Draw(state: 7)
+        let other = JSONEncoder()
+        other.outputFormatting = [.prettyPrinted]
+        for index in 0..<3_000 {
+            let resource = Self.resource(&draw)
+            let written = try ResourceJSON.encode(resource)
+            let read = try ResourceJSONReader.decode(written)
+            #expect(read == resource, "resource \(index)")
+            let pretty = try other.encode(resource)
+            let readPretty = try ResourceJSONReader.decode(pretty)
+            let decodedPretty = try JSONDecoder().decode(Resource.self, from: pretty)
+            #expect(readPretty == decodedPretty && readPretty == resource, "resource \(index), pretty-printed")
+            if read != resource || readPretty != resource { return }
+        }
+    }
+
+    @Test func readerTakesEscapesNullsAndUnknownMembers() throws {
+        let json = #"""
+            { "zzz": {"a": [1, -2.5e3, true, false, null, {"b": "\u00e9"}]}, "id": "r1", "source": "s\/t",
+              "sourceIdentifier": "\ud83d\ude00 \u00C9t\u00e9\n", "format": "ebucore", "publisher": null,
+              "licence": null, "duration": 1e3, "titles": [{"language": null, "text": "A\tB\"C\\D\b\f\r"}],
+              "sections": [{"level": 2.0, "heading": "h", "text": "t", "extra": []}], "segments": [{"start": -0.0}] }
+            """#
+        let read = try ResourceJSONReader.decode(json)
+        // Absent lists read as empty (`JSONDecoder` would refuse this record for them).
+        #expect(read.descriptions.isEmpty && read.levels.isEmpty && read.relations.isEmpty)
+        #expect(read.source == "s/t" && read.sourceIdentifier == "😀 Été\n" && read.format == .ebucore)
+        #expect(read.titles == [LangText("A\tB\"C\\D\u{8}\u{c}\r")] && read.duration == 1000 && read.licence == nil)
+        #expect(read.sections == [Section(level: 2, heading: "h", text: "t")] && read.segments.first?.start == 0)
+    }
+
+    /// Malformed records are refused with the offset, never read half: every cut of a real
+    /// record, and the classic faults.
+    @Test func readerRefusesMalformedRecords() throws {
+        var draw = Draw(state: 3)
+        var resource = Self.resource(&draw)
+        resource.titles = [LangText("Les fractions é 😀 \"x\"", language: "fr")]
+        let written = Array(try ResourceJSON.encode(resource).utf8)
+        for cut in 0..<written.count {
+            let prefix = written[0..<cut]
+            #expect(throws: ResourceJSONReader.Malformed.self, "cut at \(cut)") {
+                try prefix.withUnsafeBytes { try ResourceJSONReader.decode($0) }
+            }
+        }
+        let base = #"{"id":"r1","source":"s","sourceIdentifier":"i","format":"lom""#
+        let faults: [(String, String)] = [
+            (base + "} x", "trailing garbage"), (base + ",}", "trailing comma"), (base + ",\"titles\":[,]}", "empty element"),
+            (#"{"source":"s","sourceIdentifier":"i","format":"lom"}"#, "no id"),
+            (#"{"id":"r1","source":"s","sourceIdentifier":"i","format":"pdf"}"#, "unknown format"),
+            (#"{"id":null,"source":"s","sourceIdentifier":"i","format":"lom"}"#, "null id"),
+            (base + ",\"duration\":\"12\"}", "string for a number"), (base + ",\"duration\":01}", "leading zero"),
+            (base + ",\"duration\":1e999}", "infinite"), (base + ",\"duration\":.5}", "bare fraction"),
+            (base + ",\"publisher\":\"\\ud83d\"}", "lone surrogate"), (base + ",\"publisher\":\"\\x\"}", "unknown escape"),
+            (base + ",\"publisher\":\"a\u{1}b\"}", "raw control character"), (base + ",\"publisher\":nul}", "bad literal"),
+            (base + ",\"x\":" + String(repeating: "[", count: 100_000) + "}", "deep nesting in an unknown member"),
+            ("", "empty"), ("[]", "not an object"),
+        ]
+        for (json, fault) in faults {
+            #expect(throws: ResourceJSONReader.Malformed.self, "\(fault)") { try ResourceJSONReader.decode(json) }
+        }
+        var invalid = Array(base.utf8) + Array(#","publisher":""#.utf8) + [0xC3, 0x28] + Array("\"}".utf8)
+        #expect(throws: ResourceJSONReader.Malformed.self, "invalid UTF-8") {
+            try invalid.withUnsafeMutableBytes { try ResourceJSONReader.decode(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     @Test func emptyResource() throws {
         let resource = Resource(id: ResourceID(rawValue: "r1"), source: "", sourceIdentifier: "", format: .lom)
         #expect(try ResourceJSON.encode(resource) == String(decoding: try Self.encoder.encode(resource), as: UTF8.self))

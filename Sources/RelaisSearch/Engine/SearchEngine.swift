@@ -40,6 +40,9 @@ public final class SearchEngine {
     private(set) var facetIndexPatches = 0
     /// Rankings run again without a LIMIT, the filters having left too few of its rows.
     var rankedRetries = 0
+    /// Time spent inside FTS5's statements (every match of a query, and its ranking), since the
+    /// engine started: what no work above SQLite can save (`relais-bench search` reports it).
+    public internal(set) var fts5Time: Duration = .zero
     /// The ranking statement's LIMIT: this many times the rows wanted, divided by the share of
     /// matches the filters keep, plus `rankLimitExtra` (see `ranked`).
     var rankLimitScale = 2.0
@@ -50,7 +53,6 @@ public final class SearchEngine {
     /// snippet per hit, the candidate rows), and preparing them each time cost more than running
     /// them. Every user resets its statement when done, so none keeps a read transaction open.
     private var statements: [String: Statement] = [:]
-    let decoder = JSONDecoder()
     /// Stems and folds of the words boosts compare (see `TermCache`).
     let termCache = TermCache()
 
@@ -299,6 +301,8 @@ public final class SearchEngine {
         let statement = try self.statement("SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?")
         defer { statement.reset() }
         try statement.bindAll([fts])
+        let started = ContinuousClock.now
+        defer { fts5Time += ContinuousClock.now - started }
         var positions: [Int] = []
         while try statement.step() {
             if let position = index.position(of: statement.int64(0)) { positions.append(position) }

@@ -20,6 +20,14 @@ struct SnippetMatcher {
     let phrases: [Phrase]
     static let tokens = 24
 
+    /// Each token of each phrase is a bit (phrase after phrase); a text position gets the bits of
+    /// the tokens its forms match, so a phrase is found by testing bits, without keeping every
+    /// form of the text.
+    private let firstBit: [Int]
+    private let words: Int
+    private let exactBits: [String: [UInt64]]
+    private let prefixBits: [(form: [UInt8], bit: Int)]
+
     /// The phrases FTS5 can find in the description and the body: every positive clause not
     /// restricted to the title or the keywords. (Exclusions never occur in a matching row.)
     init(query: ParsedQuery) {
@@ -48,6 +56,38 @@ struct SnippetMatcher {
             }
         }
         self.phrases = phrases
+        var firstBit: [Int] = []
+        var exact: [String: [UInt64]] = [:]
+        var prefix: [(form: [UInt8], bit: Int)] = []
+        var bit = 0
+        let words = max(1, (phrases.reduce(0) { $0 + $1.tokens.count } + 63) / 64)
+        for phrase in phrases {
+            firstBit.append(bit)
+            for (index, forms) in phrase.tokens.enumerated() {
+                for form in forms {
+                    if phrase.prefix && index == phrase.tokens.count - 1 {
+                        prefix.append((Array(form.utf8), bit))
+                    } else {
+                        exact[form, default: [UInt64](repeating: 0, count: words)][bit / 64] |= 1 << UInt64(bit % 64)
+                    }
+                }
+                bit += 1
+            }
+        }
+        self.firstBit = firstBit
+        self.words = words
+        exactBits = exact
+        prefixBits = prefix
+    }
+
+    /// Adds to `masks[at...]` the bits of the phrase tokens `term` matches.
+    private func mark(_ term: UnsafeBufferPointer<UInt8>, into masks: inout [UInt64], at base: Int) {
+        if let bits = exactBits[String(decoding: term, as: UTF8.self)] {
+            for word in 0..<words { masks[base + word] |= bits[word] }
+        }
+        for (form, bit) in prefixBits where term.count >= form.count && term.starts(with: form) {
+            masks[base + bit / 64] |= 1 << UInt64(bit % 64)
+        }
     }
 
     /// What FTS5 reads inside the literal `ParsedQuery.fts5Literal` makes: control characters
@@ -69,18 +109,19 @@ struct SnippetMatcher {
     }
 
     private func marked(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Positions: one per token that is not colocated; its forms and its byte range.
-        var forms: [[String]] = []
+        // Positions: one per token that is not colocated; the phrase tokens its forms match
+        // (`words` masks per position) and its byte range.
+        var masks: [UInt64] = []
         var starts: [Int] = []
         var ends: [Int] = []
         var sentenceStarts: [Int] = []
+        let words = self.words
         FrenchAnalyzer.tokenize(bytes, forQuery: false) { term, start, end, colocated in
-            let form = String(decoding: term, as: UTF8.self)
-            if colocated, !forms.isEmpty {
-                forms[forms.count - 1].append(form)
+            if colocated, !starts.isEmpty {
+                mark(term, into: &masks, at: masks.count - words)
                 return true
             }
-            let position = forms.count
+            let position = starts.count
             if position == 0 {
                 sentenceStarts.append(0)
             } else {
@@ -96,18 +137,19 @@ struct SnippetMatcher {
                     sentenceStarts.append(position)
                 }
             }
-            forms.append([form])
+            masks.append(contentsOf: repeatElement(0, count: words))
+            mark(term, into: &masks, at: masks.count - words)
             starts.append(start)
             ends.append(end)
             return true
         }
-        let size = forms.count
+        let size = starts.count
 
         // Phrase instances in position order (phrase order at one position), like xInst.
         var instances: [(phrase: Int, offset: Int)] = []
         if !phrases.isEmpty {
             for offset in 0..<size {
-                for (index, phrase) in phrases.enumerated() where matches(phrase, at: offset, forms) {
+                for index in phrases.indices where matches(index, at: offset, masks, size: size) {
                     instances.append((index, offset))
                 }
             }
@@ -218,19 +260,12 @@ struct SnippetMatcher {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func matches(_ phrase: Phrase, at offset: Int, _ forms: [[String]]) -> Bool {
-        let count = phrase.tokens.count
-        guard offset + count <= forms.count else { return false }
+    private func matches(_ phrase: Int, at offset: Int, _ masks: [UInt64], size: Int) -> Bool {
+        let count = phrases[phrase].tokens.count
+        guard offset + count <= size else { return false }
         for index in 0..<count {
-            let wanted = phrase.tokens[index]
-            let present = forms[offset + index]
-            let found: Bool
-            if phrase.prefix && index == count - 1 {
-                found = wanted.contains { form in present.contains { $0.hasPrefix(form) } }
-            } else {
-                found = wanted.contains { present.contains($0) }
-            }
-            if !found { return false }
+            let bit = firstBit[phrase] + index
+            if masks[(offset + index) * words + bit / 64] & (1 << UInt64(bit % 64)) == 0 { return false }
         }
         return true
     }
