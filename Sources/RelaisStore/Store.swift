@@ -403,201 +403,110 @@ struct SearchText {
 }
 
 /// The `record` column of `Store.write`: the same bytes as `JSONEncoder` with
-/// `[.sortedKeys, .withoutEscapingSlashes]` (keys in sorted order, nil optionals left out,
-/// integral doubles without ".0", only `"`, `\` and control characters escaped), written by
-/// hand because `JSONEncoder` cost ~80 µs per record, more than the row insert.
-/// `ResourceJSONTests` compares both encoders byte for byte; a new field of `Resource` or its parts
-/// must be added here too (the test fails until it is).
-struct ResourceJSON {
-    private var out: [UInt8] = []
-
+/// `[.sortedKeys, .withoutEscapingSlashes]` (see `JSONWriter`), written by hand because
+/// `JSONEncoder` cost ~80 µs per record, more than the row insert. `ResourceJSONTests` compares
+/// both encoders byte for byte; a new field of `Resource` or its parts must be added here too
+/// (the test fails until it is).
+enum ResourceJSON {
     static func encode(_ resource: Resource) throws -> String {
-        var writer = ResourceJSON()
-        writer.out.reserveCapacity(4096)
+        var writer = JSONWriter(capacity: 4096)
         try writer.resource(resource)
-        return String(decoding: writer.out, as: UTF8.self)
+        return writer.text
     }
-
-    struct NonFinite: Error {}
 
     /// A JSON string literal, escaped as the records are (exports splice records into lines).
     static func quoted(_ value: String) -> String {
-        var writer = ResourceJSON()
+        var writer = JSONWriter(capacity: value.utf8.count + 2)
         writer.string(value)
-        return String(decoding: writer.out, as: UTF8.self)
+        return writer.text
+    }
+}
+
+extension JSONWriter {
+    fileprivate mutating func texts(_ name: StaticString, _ values: [LangText], _ first: inout Bool) {
+        field(name, values, &first) { writer, text in
+            writer.object { writer, f in
+                writer.field("language", text.language, &f)
+                writer.field("text", text.text, &f)
+            }
+        }
     }
 
-    private mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    fileprivate mutating func terms(_ name: StaticString, _ values: [TermValue], _ first: inout Bool) {
+        field(name, values, &first) { writer, term in
+            writer.object { writer, f in
+                writer.field("raw", term.raw, &f)
+                writer.field("scheme", term.scheme, &f)
+                writer.field("term", term.term, &f)
+            }
+        }
     }
 
-    private mutating func string(_ value: String) {
-        var value = value
-        out.append(0x22)
-        value.withUTF8 { bytes in
-            var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                start = index + 1
-                switch byte {
-                case 0x22: raw("\\\"")
-                case 0x5C: raw("\\\\")
-                case 0x08: raw("\\b")
-                case 0x0C: raw("\\f")
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                default:
-                    raw("\\u00")
-                    let digits: StaticString = "0123456789abcdef"
-                    digits.withUTF8Buffer { hex in
-                        out.append(hex[Int(byte >> 4)])
-                        out.append(hex[Int(byte & 0xF)])
-                    }
+    fileprivate mutating func resource(_ r: Resource) throws {
+        try object { writer, f in
+            writer.field("bodyHTML", r.bodyHTML, &f)
+            writer.field("contexts", r.contexts, &f)
+            writer.field("contributors", r.contributors, &f) { writer, c in
+                writer.object { writer, g in
+                    writer.field("date", c.date, &g)
+                    writer.field("name", c.name, &g)
+                    writer.field("organization", c.organization, &g)
+                    writer.field("role", c.role, &g)
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+            writer.field("created", r.created, &f)
+            writer.texts("descriptions", r.descriptions, &f)
+            writer.terms("domains", r.domains, &f)
+            try writer.field("duration", r.duration, &f)
+            writer.field("format", r.format.rawValue, &f)
+            writer.field("id", r.id.rawValue, &f)
+            writer.terms("intendedRoles", r.intendedRoles, &f)
+            writer.texts("keywords", r.keywords, &f)
+            writer.field("languages", r.languages, &f)
+            try writer.field("learningTime", r.learningTime, &f)
+            writer.terms("levels", r.levels, &f)
+            if let licence = r.licence {
+                writer.key("licence", first: &f)
+                writer.object { writer, g in
+                    writer.field("statement", licence.statement, &g)
+                    writer.field("term", licence.term, &g)
+                    writer.field("url", licence.url, &g)
+                    writer.field("version", licence.version, &g)
+                }
+            }
+            writer.field("location", r.location, &f)
+            writer.field("mediaFormats", r.mediaFormats, &f)
+            writer.field("modified", r.modified, &f)
+            writer.field("publisher", r.publisher, &f)
+            writer.field("relations", r.relations, &f) { writer, relation in
+                writer.object { writer, g in
+                    writer.field("description", relation.description, &g)
+                    writer.field("kind", relation.kind, &g)
+                    writer.field("target", relation.target, &g)
+                }
+            }
+            writer.terms("resourceTypes", r.resourceTypes, &f)
+            writer.field("sections", r.sections, &f) { writer, section in
+                writer.object { writer, g in
+                    writer.field("heading", section.heading, &g)
+                    writer.field("level", section.level, &g)
+                    writer.field("text", section.text, &g)
+                }
+            }
+            try writer.field("segments", r.segments, &f) { writer, segment in
+                try writer.object { writer, g in
+                    writer.field("description", segment.description, &g)
+                    try writer.field("end", segment.end, &g)
+                    writer.field("identifier", segment.identifier, &g)
+                    try writer.field("start", segment.start, &g)
+                    writer.field("title", segment.title, &g)
+                    writer.field("transcript", segment.transcript, &g)
+                }
+            }
+            writer.field("source", r.source, &f)
+            writer.field("sourceIdentifier", r.sourceIdentifier, &f)
+            writer.terms("specificNeeds", r.specificNeeds, &f)
+            writer.texts("titles", r.titles, &f)
         }
-        out.append(0x22)
-    }
-
-    private mutating func number(_ value: Double) throws {
-        guard value.isFinite else { throw NonFinite() }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        out.append(contentsOf: text.utf8)
-    }
-
-    /// Writes `"key":` preceded by a comma unless it is the object's first member.
-    private mutating func key(_ name: StaticString, first: inout Bool) {
-        if first { first = false } else { out.append(0x2C) }
-        out.append(0x22)
-        raw(name)
-        raw("\":")
-    }
-
-    private mutating func field(_ name: StaticString, _ value: String?, _ first: inout Bool) {
-        guard let value else { return }
-        key(name, first: &first)
-        string(value)
-    }
-
-    private mutating func field(_ name: StaticString, _ value: Double?, _ first: inout Bool) throws {
-        guard let value else { return }
-        key(name, first: &first)
-        try number(value)
-    }
-
-    private mutating func array<T>(_ name: StaticString, _ values: [T], _ first: inout Bool,
-                                   _ element: (inout ResourceJSON, T) throws -> Void) rethrows {
-        key(name, first: &first)
-        out.append(0x5B)
-        for (index, value) in values.enumerated() {
-            if index > 0 { out.append(0x2C) }
-            try element(&self, value)
-        }
-        out.append(0x5D)
-    }
-
-    private mutating func strings(_ name: StaticString, _ values: [String], _ first: inout Bool) {
-        array(name, values, &first) { $0.string($1) }
-    }
-
-    private mutating func texts(_ name: StaticString, _ values: [LangText], _ first: inout Bool) {
-        array(name, values, &first) { writer, text in
-            var f = true
-            writer.out.append(0x7B)
-            writer.field("language", text.language, &f)
-            writer.field("text", text.text, &f)
-            writer.out.append(0x7D)
-        }
-    }
-
-    private mutating func terms(_ name: StaticString, _ values: [TermValue], _ first: inout Bool) {
-        array(name, values, &first) { writer, term in
-            var f = true
-            writer.out.append(0x7B)
-            writer.field("raw", term.raw, &f)
-            writer.field("scheme", term.scheme, &f)
-            writer.field("term", term.term, &f)
-            writer.out.append(0x7D)
-        }
-    }
-
-    private mutating func resource(_ r: Resource) throws {
-        var f = true
-        out.append(0x7B)
-        field("bodyHTML", r.bodyHTML, &f)
-        strings("contexts", r.contexts, &f)
-        array("contributors", r.contributors, &f) { writer, c in
-            var g = true
-            writer.out.append(0x7B)
-            writer.field("date", c.date, &g)
-            writer.field("name", c.name, &g)
-            writer.field("organization", c.organization, &g)
-            writer.field("role", c.role, &g)
-            writer.out.append(0x7D)
-        }
-        field("created", r.created, &f)
-        texts("descriptions", r.descriptions, &f)
-        terms("domains", r.domains, &f)
-        try field("duration", r.duration, &f)
-        field("format", r.format.rawValue, &f)
-        field("id", r.id.rawValue, &f)
-        terms("intendedRoles", r.intendedRoles, &f)
-        texts("keywords", r.keywords, &f)
-        strings("languages", r.languages, &f)
-        try field("learningTime", r.learningTime, &f)
-        terms("levels", r.levels, &f)
-        if let licence = r.licence {
-            key("licence", first: &f)
-            var g = true
-            out.append(0x7B)
-            field("statement", licence.statement, &g)
-            field("term", licence.term, &g)
-            field("url", licence.url, &g)
-            field("version", licence.version, &g)
-            out.append(0x7D)
-        }
-        field("location", r.location, &f)
-        strings("mediaFormats", r.mediaFormats, &f)
-        field("modified", r.modified, &f)
-        field("publisher", r.publisher, &f)
-        array("relations", r.relations, &f) { writer, relation in
-            var g = true
-            writer.out.append(0x7B)
-            writer.field("description", relation.description, &g)
-            writer.field("kind", relation.kind, &g)
-            writer.field("target", relation.target, &g)
-            writer.out.append(0x7D)
-        }
-        terms("resourceTypes", r.resourceTypes, &f)
-        array("sections", r.sections, &f) { writer, section in
-            var g = true
-            writer.out.append(0x7B)
-            writer.field("heading", section.heading, &g)
-            writer.key("level", first: &g)
-            writer.out.append(contentsOf: String(section.level).utf8)
-            writer.field("text", section.text, &g)
-            writer.out.append(0x7D)
-        }
-        try array("segments", r.segments, &f) { writer, segment in
-            var g = true
-            writer.out.append(0x7B)
-            writer.field("description", segment.description, &g)
-            try writer.field("end", segment.end, &g)
-            writer.field("identifier", segment.identifier, &g)
-            try writer.field("start", segment.start, &g)
-            writer.field("title", segment.title, &g)
-            writer.field("transcript", segment.transcript, &g)
-            writer.out.append(0x7D)
-        }
-        field("source", r.source, &f)
-        field("sourceIdentifier", r.sourceIdentifier, &f)
-        terms("specificNeeds", r.specificNeeds, &f)
-        texts("titles", r.titles, &f)
-        out.append(0x7D)
     }
 }

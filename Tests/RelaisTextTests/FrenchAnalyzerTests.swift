@@ -364,3 +364,26 @@ struct ThroughputTests {
         #expect(tokens >= words)
     }
 }
+
+@Suite struct ScalarStringTests {
+    /// `FrenchAnalyzer.string` encodes by hand what a `UnicodeScalarView` builds, invalid
+    /// values (surrogates, beyond U+10FFFF) becoming U+FFFD.
+    @Test func sameStringAsAScalarView() {
+        let samples: [UInt32] = [0, 0x41, 0x7F, 0x80, 0xE9, 0x7FF, 0x800, 0x2028, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFD,
+                                 0xFFFF, 0x10000, 0x1F600, 0x10FFFF, 0x110000, 0xFFFF_FFFF]
+        var state: UInt64 = 1
+        for length in 0..<40 {
+            for _ in 0..<50 {
+                var scalars: [UInt32] = []
+                for _ in 0..<length {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    scalars.append(samples[Int(state >> 33) % samples.count])
+                }
+                var view = String.UnicodeScalarView()
+                for value in scalars { view.append(Unicode.Scalar(value) ?? "\u{FFFD}") }
+                let built = scalars.withUnsafeBufferPointer { FrenchAnalyzer.string($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, length) }
+                #expect(built == String(view) && Array(built.utf8) == Array(String(view).utf8), "\(scalars)")
+            }
+        }
+    }
+}

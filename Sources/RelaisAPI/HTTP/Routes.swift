@@ -95,6 +95,10 @@ struct Handlers: Sendable {
     static let json = "application/json; charset=utf-8"
 
     func jsonData(_ value: some Encodable) throws -> Data {
+        try Self.jsonData(value)
+    }
+
+    static func jsonData(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
@@ -226,7 +230,7 @@ struct Handlers: Sendable {
                 let response = try reader.engine.search(searchRequest)
                 return (response, try reader.store.evaluationSummaries(ids: response.hits.map(\.resource.id.rawValue)))
             }
-            return try jsonData(labeller.search(response, request: searchRequest, evaluations: evaluations))
+            return try labeller.search(response, request: searchRequest, evaluations: evaluations).json()
         }
     }
 
