@@ -821,6 +821,33 @@ struct SnippetParityTests {
     }
 }
 
+@Suite struct SnippetMarkupTests {
+    /// Marking by UTF-8 slices gives what marking by UTF-16 pieces gave, for any ranges: in
+    /// order or not, overlapping, past the end, inside a surrogate pair.
+    @Test func markedBySlicesIsMarkedByUTF16() {
+        let texts = ["", "abc", "école élève", "😀 a 😀 b", "e\u{301}té 中文 😀😀", "<b>&amp;</b> \"x\"", "a\u{2028}b\u{0}c"]
+        var state: UInt64 = 77
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        for text in texts {
+            let count = text.utf16.count
+            for _ in 0..<400 {
+                var highlights: [Range<Int>] = []
+                for _ in 0..<next(4) {
+                    let lower = next(count + 3) - 1
+                    highlights.append(lower..<(lower + next(5)))
+                }
+                let snippet = Snippet(text: text, highlights: highlights)
+                let escape = { (piece: String) in piece.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
+                #expect(snippet.marked(open: "<mark>", close: "</mark>", escape: escape)
+                        == snippet.markedByUTF16(open: "<mark>", close: "</mark>", escape: escape), "\(text) \(highlights)")
+            }
+        }
+    }
+}
+
 @Suite struct SegmentChoiceTests {
     @Test func theSegmentWithMoreQueryWordsWinsTitleWordsCountingTwice() throws {
         var resource = Resource(id: ResourceID(rawValue: "rtest"), source: "sonuma", sourceIdentifier: "t", format: .ebucore)

@@ -61,6 +61,56 @@ public struct Snippet: Sendable, Equatable {
     /// The text with matches wrapped in `open` / `close`, every piece of the text passed
     /// through `escape` (an HTML escaper, for markup).
     public func marked(open: String = "[", close: String = "]", escape: (String) -> String = { $0 }) -> String {
+        // The UTF-16 offsets as UTF-8 ones, in one walk over the scalars: slicing the UTF-8
+        // is far cheaper than decoding UTF-16 pieces. Offsets inside a scalar (never made by
+        // the engine) take the UTF-16 way.
+        let bounds = highlights.flatMap { [$0.lowerBound, $0.upperBound] }
+        if bounds.allSatisfy({ $0 >= 0 }), let utf8Bounds = Self.utf8Offsets(of: bounds, in: text) {
+            let utf8 = Array(text.utf8)
+            var result = ""
+            var position = 0
+            var utf16Position = 0
+            for (index, range) in highlights.enumerated() where range.lowerBound >= utf16Position {
+                let lower = utf8Bounds[2 * index], upper = utf8Bounds[2 * index + 1]
+                guard let lower, let upper, upper <= utf8.count else { continue }
+                result += escape(String(decoding: utf8[position..<lower], as: UTF8.self))
+                result += open + escape(String(decoding: utf8[lower..<upper], as: UTF8.self)) + close
+                position = upper
+                utf16Position = range.upperBound
+            }
+            result += escape(String(decoding: utf8[position...], as: UTF8.self))
+            return result
+        }
+        return markedByUTF16(open: open, close: close, escape: escape)
+    }
+
+    /// For each UTF-16 offset, its UTF-8 offset (nil beyond the text); nil when one falls
+    /// inside a scalar.
+    private static func utf8Offsets(of offsets: [Int], in text: String) -> [Int?]? {
+        let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
+        var result = [Int?](repeating: nil, count: offsets.count)
+        var next = 0
+        var utf16 = 0
+        var utf8 = 0
+        for scalar in text.unicodeScalars {
+            while next < order.count && offsets[order[next]] <= utf16 {
+                guard offsets[order[next]] == utf16 else { return nil }
+                result[order[next]] = utf8
+                next += 1
+            }
+            if next == order.count { return result }
+            utf16 += scalar.utf16.count
+            utf8 += scalar.utf8.count
+        }
+        while next < order.count && offsets[order[next]] <= utf16 {
+            guard offsets[order[next]] == utf16 else { return nil }
+            result[order[next]] = utf8
+            next += 1
+        }
+        return result
+    }
+
+    func markedByUTF16(open: String, close: String, escape: (String) -> String) -> String {
         var result = ""
         let units = Array(text.utf16)
         var position = 0
