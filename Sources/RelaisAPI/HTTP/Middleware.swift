@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import RelaisCore
 import RelaisSearch
 import RelaisStore
 import Synchronization
@@ -43,14 +44,18 @@ struct AccessLogMiddleware: RouterMiddleware {
         response.headers[.init("X-Request-Id")!] = context.id
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        let line: [String: Any] = [
-            "method": request.method.rawValue, "path": String(request.uri.path.prefix(300)),
-            "status": Int(response.status.code), "ms": (milliseconds * 100).rounded() / 100,
-            "request_id": context.id, "peer": context.remoteAddress,
-        ]
-        if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) {
-            logger.info("\(String(decoding: data, as: UTF8.self))")
+        guard logger.logLevel <= .info else { return response }
+        // One JSON object per line, written directly (JSONSerialization was 2% of a search).
+        var line = JSONWriter(capacity: 256)
+        line.object { line, first in
+            line.field("method", request.method.rawValue, &first)
+            try? line.field("ms", milliseconds.isFinite ? (milliseconds * 100).rounded() / 100 : 0, &first)
+            line.field("path", String(request.uri.path.prefix(300)), &first)
+            line.field("peer", context.remoteAddress, &first)
+            line.field("request_id", context.id, &first)
+            line.field("status", Int(response.status.code), &first)
         }
+        logger.info("\(line.text)")
         return response
     }
 }
