@@ -13,7 +13,7 @@ enum LOMMapper {
         let lom = input.element
         let general = lom.child("general")
         let format: SourceFormat = (lom.namespace?.contains("imsglobal") == true
-            || lom.descendants("langstring").isEmpty == false) ? .imsMetadata : .lom
+            || lom.hasDescendant("langstring")) ? .imsMetadata : .lom
 
         let identifier: String
         if let found = input.oaiIdentifier ?? Self.identifier(of: lom) {

@@ -289,7 +289,12 @@ final class SecureXMLReader {
     private func outerXML(_ node: UnsafeMutablePointer<xmlNode>) throws -> String {
         var declared = Set<UnsafeMutablePointer<xmlNs>>()
         var needed: [UnsafeMutablePointer<xmlNs>] = []
+        // Most elements share their parent's namespace: noting the same one again changes nothing
+        // (it was declared then and still is, or it is already needed), so it is skipped unhashed.
+        var lastNoted: UnsafeMutablePointer<xmlNs>?
         func note(_ ns: UnsafeMutablePointer<xmlNs>) {
+            if ns == lastNoted { return }
+            lastNoted = ns
             if let prefix = ns.pointee.prefix, strcmp(UnsafeRawPointer(prefix).assumingMemoryBound(to: CChar.self), "xml") == 0 { return }
             if !declared.contains(ns) && !needed.contains(ns) { needed.append(ns) }
         }
@@ -326,18 +331,21 @@ final class SecureXMLReader {
         let namespace = node.pointee.ns.flatMap { namespaceURI($0.pointee.href) }
         let line = Int(xmlGetLineNo(node))
         try checkElement(depth: depth, namespace: namespace, line: line)
-        var attributes: [String: String] = [:]
+        var attributes: [(name: String, value: String)] = []
         var attribute = node.pointee.properties
         while let current = attribute {
-            if let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
-                attributes[internedName(current.pointee.name)] = String(cString: value)
-                cxml_free(value)
+            if let value = attributeValue(current) {
+                attributes.append((internedName(current.pointee.name), value))
             }
             attribute = current.pointee.next
         }
         var children: [XElement] = []
         var child = node.pointee.children
-        var text = ""
+        // Text nodes (pretty-printing whitespace between children, or the value) are gathered
+        // first and copied into one string at the end: appending node by node grew the string
+        // once per node.
+        var textNodes: [(bytes: UnsafeMutablePointer<xmlChar>, length: Int)] = []
+        var textLength = 0
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
@@ -347,10 +355,9 @@ final class SecureXMLReader {
                     let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
                     if length > limits.maxFieldBytes {
                         violation = "champ <\(name)> de \(length) octets (maximum \(limits.maxFieldBytes))"
-                    } else if text.isEmpty {
-                        text = String(cString: content)
-                    } else {
-                        text += String(cString: content)
+                    } else if length > 0 {
+                        textNodes.append((content, length))
+                        textLength += length
                     }
                 }
             default:
@@ -358,8 +365,35 @@ final class SecureXMLReader {
             }
             child = current.pointee.next
         }
-        return XElement(name: name, namespace: namespace, attributes: attributes, children: children,
+        let text: String
+        switch textNodes.count {
+        case 0: text = ""
+        case 1: text = String(decoding: UnsafeBufferPointer(start: textNodes[0].bytes, count: textNodes[0].length), as: UTF8.self)
+        default:
+            // libxml2 hands out valid UTF-8 (it rejects anything else), so repairing the joined
+            // bytes gives what joining the repaired pieces gave.
+            text = String(unsafeUninitializedCapacity: textLength) { buffer in
+                var offset = 0
+                for node in textNodes {
+                    (buffer.baseAddress! + offset).initialize(from: node.bytes, count: node.length)
+                    offset += node.length
+                }
+                return offset
+            }
+        }
+        return XElement(name: name, namespace: namespace, attributeList: attributes, children: children,
                         ownText: text, line: line)
+    }
+
+    /// An attribute's value as `xmlNodeGetContent` gives it, without its copy when the value is
+    /// one text node (the usual case: no entity references).
+    private func attributeValue(_ attribute: UnsafeMutablePointer<xmlAttr>) -> String? {
+        if let only = attribute.pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE {
+            return only.pointee.content.map { String(cString: $0) }
+        }
+        guard let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(attribute))) else { return nil }
+        defer { cxml_free(value) }
+        return String(cString: value)
     }
 
     /// Element and attribute names come from libxml2's dictionary: one pointer per distinct
