@@ -70,16 +70,54 @@ final class InputGuard {
             sawContent = UnsafeBufferPointer(start: bytes, count: n).contains { !Self.isBlank($0) }
         }
         var index = 0
-        while index < n {
-            if case .text = state {
-                // Text is most of a file: jump to the next "<" instead of scanning byte by byte.
-                guard let next = memchr(bytes + index, Int32(UInt8(ascii: "<")), n - index) else { break }
+        scanning: while index < n {
+            // Most bytes cannot change the state: jump over them to the next one that can, and
+            // let `scan` handle that one. Skipped bytes of a start tag still count in its length.
+            switch state {
+            case .text:
+                // Text is most of a file: jump to the next "<".
+                guard let next = memchr(bytes + index, Int32(UInt8(ascii: "<")), n - index) else { break scanning }
                 index = UnsafeRawPointer(next) - UnsafeRawPointer(bytes)
+            case .other:
+                // Inside a comment, processing instruction or CDATA opener: only ">" matters
+                // (the tag length is not counted there).
+                guard let next = memchr(bytes + index, Int32(UInt8(ascii: ">")), n - index) else { break scanning }
+                index = UnsafeRawPointer(next) - UnsafeRawPointer(bytes)
+            case .quoted(let quote):
+                let end = memchr(bytes + index, Int32(quote), n - index)
+                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes) } ?? n
+                if !lengthen(by: end - index) { return -1 }
+                index = end
+                if index == n { break scanning }
+            case .tag:
+                var end = index
+                while end < n {
+                    let byte = bytes[end]
+                    if byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                        || byte == UInt8(ascii: "=") { break }
+                    end += 1
+                }
+                if !lengthen(by: end - index) { return -1 }
+                index = end
+                if index == n { break scanning }
+            case .tagStart, .declaration:
+                break
             }
             if !scan(bytes[index]) { return -1 }
             index += 1
         }
         return Int32(n)
+    }
+
+    /// `count` bytes of a start tag that leave the state as it is: what `scan` would have done
+    /// for each, at once (the tag stays open, so only its length can refuse it).
+    private func lengthen(by count: Int) -> Bool {
+        tagLength += count
+        if tagLength > limits.maxStartTagBytes {
+            violation = "balise ouvrante de plus de \(limits.maxStartTagBytes) octets"
+            return false
+        }
+        return true
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool {
