@@ -42,11 +42,32 @@ public enum Normalize {
     @inline(__always)
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 { return scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) }
+        // Accented Latin letters are most non-ASCII text here: answer for U+0080-U+167F (where
+        // only NEL and NO-BREAK SPACE are White_Space) without the property table lookup.
+        if scalar.value < 0x1680 { return scalar.value == 0x85 || scalar.value == 0xA0 }
         return scalar.properties.isWhitespace
+    }
+
+    /// Whether `text` would come back unchanged: no whitespace but single spaces between
+    /// non-whitespace, none at either end.
+    static func isCollapsed(_ value: String) -> Bool {
+        var previousSpace = true
+        for scalar in value.unicodeScalars {
+            if isWhitespace(scalar) {
+                if previousSpace || scalar != " " { return false }
+                previousSpace = true
+            } else {
+                previousSpace = false
+            }
+        }
+        return !previousSpace || value.isEmpty
     }
 
     /// Trims, keeping paragraphs: blank-line-separated blocks are kept, other whitespace collapses.
     public static func paragraphs(_ value: String) -> String {
+        // Values reach here through `text` already collapsed (no newline left, single spaces, trimmed):
+        // the loop below would rebuild them scalar by scalar, the same.
+        if isCollapsed(value) { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         var pendingSpace = false

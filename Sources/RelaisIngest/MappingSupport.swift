@@ -39,7 +39,7 @@ struct RecordBuilder {
     }
 
     mutating func date(_ raw: String?, field: String) -> String? {
-        guard let raw, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard let raw, !raw.isBlankAfterTrimming else { return nil }
         if let date = Normalize.date(raw) { return date }
         warnings.append(ImportWarning(kind: .invalidValue, field: field, value: raw,
                                       message: "date illisible « \(raw) » : ignorée"))
@@ -47,7 +47,7 @@ struct RecordBuilder {
     }
 
     mutating func duration(_ raw: String?, field: String) -> Double? {
-        guard let raw, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard let raw, !raw.isBlankAfterTrimming else { return nil }
         if let seconds = Normalize.duration(raw) { return seconds }
         warnings.append(ImportWarning(kind: .invalidValue, field: field, value: raw,
                                       message: "durée illisible « \(raw) » : ignorée"))
@@ -104,5 +104,22 @@ enum HTMLText {
         for (entity, value) in entities { text = text.replacingOccurrences(of: entity, with: value) }
         text = text.replacingOccurrences(of: #"&#(\d+);"#, with: "", options: .regularExpression)
         return Normalize.paragraphs(text)
+    }
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespacesAndNewlines).isEmpty`, without Foundation's copy when
+    /// an ASCII character other than whitespace comes first (dates, durations, vCards: nearly always).
+    /// Any other non-ASCII scalar first leaves the answer to Foundation, whose set it is.
+    var isBlankAfterTrimming: Bool {
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x09 ... 0x0D, 0x20: continue
+            case 0 ..< 0x80: return false
+            default: return trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            }
+        }
+        // Empty, or only tabs, line breaks and spaces: all of them trimmed.
+        return true
     }
 }

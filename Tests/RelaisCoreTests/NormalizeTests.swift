@@ -65,4 +65,49 @@ import Testing
         #expect(ContentHash.hex(bytes, salt: "v1") != ContentHash.hex(bytes, salt: "v2"))
         #expect(ContentHash.hex(bytes, salt: "v1").count == 64)
     }
+
+    /// The loop `paragraphs` ran on every value before it returned collapsed values as they are.
+    static func referenceParagraphs(_ value: String) -> String {
+        var out = ""
+        var pendingSpace = false
+        var newlines = 0
+        for scalar in value.unicodeScalars {
+            if scalar == "\n" {
+                newlines += 1
+                pendingSpace = true
+            } else if scalar.properties.isWhitespace {
+                pendingSpace = true
+            } else {
+                if !out.isEmpty {
+                    if newlines >= 2 { out.append("\n\n") } else if pendingSpace { out.append(" ") }
+                }
+                pendingSpace = false
+                newlines = 0
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    @Test func paragraphsAndTextMatchTheirReferenceOnFuzzedInput() {
+        let pieces: [String] = ["a", "é", "Z", " ", "  ", "\n", "\n\n", "\t", "\u{A0}", "\u{85}", "\u{2009}",
+                                "\u{3000}", "\u{1680}", "\u{200B}", "\u{301}", "\u{1F600}", "mot", "\r\n", "x"]
+        var generator = SystemRandomNumberGenerator()
+        var differing: [String] = []
+        for _ in 0 ..< 3_000 {
+            let value = (0 ..< Int.random(in: 0 ... 8, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }.joined()
+            if Normalize.paragraphs(value) != Self.referenceParagraphs(value) { differing.append(value) }
+            let text = Normalize.text(value)
+            if Normalize.paragraphs(text) != Self.referenceParagraphs(text) { differing.append(text) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
+    }
+
+    @Test func whitespaceByRangeMatchesTheUnicodeProperty() {
+        // One expectation for the lot: thousands of #expect calls would make the test slow.
+        let differing = (UInt32(0) ..< 0x3100).compactMap(Unicode.Scalar.init)
+            .filter { Normalize.isWhitespace($0) != $0.properties.isWhitespace }
+        #expect(differing.isEmpty)
+    }
 }

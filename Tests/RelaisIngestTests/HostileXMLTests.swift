@@ -260,6 +260,26 @@ struct HostileXMLTests {
         try Self.expectFileRejected(try Self.parse(text), containing: "balise", hostileRecord: 2)
     }
 
+    @Test(arguments: [300, 10_000])
+    func startTagCapIsExact(valueLength: Int) throws {
+        // Quoted values holding ">", "=" and the other quote: the tag ends at its own ">" only,
+        // and its length counts every byte before it, across the guard's reads.
+        let value = String(repeating: "v>w=x'", count: valueLength / 6)
+        let tag = "<span a=\"\(value)\" b='q=\"r'>"
+        let text = Self.collection([Self.lom(1), Self.lom(2, title: "\(tag)x</span>"), Self.lom(3)])
+        var limits = XMLLimits()
+        limits.maxAttributesPerElement = 2
+        limits.maxStartTagBytes = tag.utf8.count - 1
+        let accepted = try Self.parse(text, limits: limits)
+        #expect(accepted.fileRejection == nil && accepted.error == nil)
+        #expect(accepted.events.count == 3)
+        limits.maxStartTagBytes = tag.utf8.count - 2
+        try Self.expectFileRejected(try Self.parse(text, limits: limits), containing: "balise", hostileRecord: 2)
+        limits.maxStartTagBytes = tag.utf8.count - 1
+        limits.maxAttributesPerElement = 1
+        try Self.expectFileRejected(try Self.parse(text, limits: limits), containing: "attributs", hostileRecord: 2)
+    }
+
     // MARK: - Sizes
 
     @Test func twelveMegabyteTitle() throws {

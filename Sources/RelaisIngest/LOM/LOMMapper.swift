@@ -49,7 +49,7 @@ enum LOMMapper {
             let date = contribute.child("date").flatMap(dateText).flatMap { builder.date($0, field: "lifeCycle/date") }
             // vCards need their line breaks: take the raw text, not the whitespace-collapsed one.
             let entities = (contribute.children("entity") + contribute.all("centity", "vcard"))
-                .map(\.ownText).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+                .map(\.ownText).filter { !$0.isBlankAfterTrimming }
             for entity in entities {
                 let card = Self.vcards.value(for: entity) { VCard(entity) }
                 let contributor = Contributor(role: role, name: card.personName, organization: card.organization, date: date)

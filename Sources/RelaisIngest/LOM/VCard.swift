@@ -19,7 +19,10 @@ struct VCard: Sendable {
         // Unfold: a line starting with a space or tab continues the previous one (RFC 2426 3.0,
         // and 2.1 which also folds quoted-printable with a trailing "=").
         var lines: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        // Split on the byte: a line feed is always a grapheme of its own (no CR is left to pair
+        // with it), so this cuts where splitting on the Character "\n" did, without grapheme breaking.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map({ String(Substring($0)) }) {
             if let first = line.first, first == " " || first == "\t", !lines.isEmpty {
                 lines[lines.count - 1] += String(line.dropFirst())
             } else if let last = lines.last, last.hasSuffix("="), last.uppercased().contains("QUOTED-PRINTABLE") {
@@ -34,7 +37,7 @@ struct VCard: Sendable {
             var value = String(line[line.index(after: colon)...])
             let parameters = head.split(separator: ";")
             guard let property = parameters.first.map({ $0.split(separator: ".").last.map(String.init) ?? "" }) else { continue }
-            if parameters.contains(where: { $0.contains("QUOTED-PRINTABLE") }) {
+            if Self.mentionsQuotedPrintable(head, parameters) {
                 value = Self.decodeQuotedPrintable(value)
             }
             switch property {
@@ -63,6 +66,26 @@ struct VCard: Sendable {
         if let candidate, candidate == organization { return nil }
         return candidate
     }
+
+    /// Whether a parameter of the property says QUOTED-PRINTABLE. An ASCII head is searched
+    /// byte by byte (Foundation's `contains` is a literal match there, and the needle has no ";",
+    /// so it is in a parameter exactly when it is in the head); other heads go through Foundation.
+    static func mentionsQuotedPrintable(_ head: String, _ parameters: [Substring]) -> Bool {
+        let found: Bool? = head.utf8.withContiguousStorageIfAvailable { bytes in
+            if bytes.contains(where: { $0 >= 0x80 }) { return nil }
+            let needle = quotedPrintable
+            guard bytes.count >= needle.count else { return false }
+            outer: for start in 0 ... bytes.count - needle.count {
+                for offset in 0 ..< needle.count where bytes[start + offset] != needle[offset] { continue outer }
+                return true
+            }
+            return false
+        } ?? nil
+        if let found { return found }
+        return parameters.contains(where: { $0.contains("QUOTED-PRINTABLE") })
+    }
+
+    private static let quotedPrintable = Array("QUOTED-PRINTABLE".utf8)
 
     /// Case-insensitive search for "BEGIN:VCARD" without Foundation.
     static func containsBeginVCard(_ text: String) -> Bool {

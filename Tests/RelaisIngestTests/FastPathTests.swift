@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import RelaisCore
+@testable import RelaisIngest
+
+/// The import's shortcuts give what the general code they stand in for gives, on fuzzed input
+/// built from the characters where they could differ (combining marks, non-ASCII whitespace,
+/// case, separators).
+@Suite struct FastPathTests {
+    static let pieces: [String] = [
+        "a", "B", "é", "É", ":", ";", ".", "=", " ", "\t", "\n", "\r\n", "\u{301}", "\u{A0}", "\u{85}",
+        "\u{2028}", "\u{200B}", "\u{3000}", "\u{FEFF}", "\u{1F600}", "QUOTED-PRINTABLE", "quoted-printable",
+        "ENCODING=", "BEGIN:VCARD", "FN", "x",
+    ]
+
+    static func fuzzed(_ count: Int, maxPieces: Int = 10) -> [String] {
+        var generator = SystemRandomNumberGenerator()
+        return (0 ..< count).map { _ in
+            (0 ..< Int.random(in: 0 ... maxPieces, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }.joined()
+        }
+    }
+
+    @Test func blankAfterTrimmingMatchesFoundation() {
+        for value in Self.fuzzed(4_000, maxPieces: 4) + ["", " ", "\t\n", " \u{A0}", "\u{200B}", " x "] {
+            #expect(value.isBlankAfterTrimming == value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                    "\(Array(value.unicodeScalars))")
+        }
+    }
+
+    @Test func quotedPrintableCheckMatchesFoundation() {
+        for value in Self.fuzzed(4_000, maxPieces: 5) {
+            let head = value.uppercased()
+            let parameters = head.split(separator: ";")
+            #expect(VCard.mentionsQuotedPrintable(head, parameters)
+                        == parameters.contains(where: { $0.contains("QUOTED-PRINTABLE") }), "\(head)")
+        }
+    }
+
+    @Test func vCardLinesSplitOnTheByteAsOnTheCharacter() {
+        for value in Self.fuzzed(4_000) {
+            let text = value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            let byBytes = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                .map { String(Substring($0)) }
+            #expect(byBytes == text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        }
+    }
+
+    @Test func caseInsensitiveEqualsMatchesLowercasing() {
+        let names = ["general", "GENERAL", "General", "genera1", "langstring", "langString", "LANGSTRING",
+                     "entité", "ENTITÉ", "entite", "Straße", "STRASSE", "x", "", "a\u{301}", "\u{E1}"]
+        for a in names + Self.fuzzed(300, maxPieces: 3) {
+            for b in names {
+                #expect(a.caseInsensitiveEquals(b) == Self.referenceCaseInsensitiveEquals(a, b), "\(a) / \(b)")
+            }
+        }
+    }
+
+    /// `caseInsensitiveEquals` as it was, zipping the two UTF8Views.
+    static func referenceCaseInsensitiveEquals(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        for (a, b) in zip(left.utf8, right.utf8) where a != b {
+            if a >= 0x80 || b >= 0x80 { return left.lowercased() == right.lowercased() }
+            let foldedA = (0x41...0x5A).contains(a) ? a | 0x20 : a
+            let foldedB = (0x41...0x5A).contains(b) ? b | 0x20 : b
+            if foldedA != foldedB { return false }
+        }
+        return true
+    }
+
+    @Test func attributesKeepTheirMeaning() throws {
+        let element = XElement(name: "string", attributeList: [("language", "fr"), ("lang", "nl"), ("lang", "de")],
+                               children: [], ownText: "x", line: 1)
+        #expect(element.attribute("lang") == "de")
+        #expect(element.attribute("language") == "fr")
+        #expect(element.attribute("missing") == nil)
+        #expect(element.attributes == ["language": "fr", "lang": "de"])
+        let fromDictionary = XElement(name: "string", attributes: ["language": "fr"])
+        #expect(fromDictionary.attribute("language") == "fr")
+    }
+
+    @Test func elementTextJoinsItsTextNodesAndAttributesAreRead() throws {
+        // Text split by a comment and a CDATA section, an attribute with an entity (not one text node).
+        let xml = """
+            <lom xmlns="http://ltsc.ieee.org/xsd/LOM"><general><title><string language="f&amp;r" \
+            xml:lang="fr">Le <!-- c --> cycle<![CDATA[ de <l’eau> ]]>&amp; fin</string></title></general></lom>
+            """
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fastpath-\(UUID().uuidString).xml")
+        try Data(xml.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let reader = try SecureXMLReader(path: url.path)
+        #expect(try reader.read())
+        let string = try #require(reader.expandRecord().element["general", "title", "string"])
+        #expect(string.ownText == "Le  cycle de <l’eau> & fin")
+        #expect(string.attribute("language") == "f&r")
+        #expect(string.attribute("lang") == "fr")
+        #expect(string.hasDescendant("x") == false)
+    }
+}
