@@ -10,7 +10,7 @@ import RelaisCore
     static let pieces: [String] = [
         "a", "B", "é", "É", ":", ";", ".", "=", " ", "\t", "\n", "\r\n", "\u{301}", "\u{A0}", "\u{85}",
         "\u{2028}", "\u{200B}", "\u{3000}", "\u{FEFF}", "\u{1F600}", "QUOTED-PRINTABLE", "quoted-printable",
-        "ENCODING=", "BEGIN:VCARD", "FN", "x",
+        "ENCODING=", "BEGIN:VCARD", "FN", "x", "\u{37E}", "\u{1F0}", "\u{2FF}", "\u{300}", "\u{600}",
     ]
 
     static func fuzzed(_ count: Int, maxPieces: Int = 10) -> [String] {
@@ -44,6 +44,27 @@ import RelaisCore
                 .map { String(Substring($0)) }
             #expect(byBytes == text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         }
+    }
+
+    @Test func vCardPartsSplitOnTheByteAsOnTheCharacter() {
+        var differing: [String] = []
+        for value in Self.fuzzed(4_000) {
+            for separator: Unicode.Scalar in [";", ".", ":"] {
+                for omitting in [true, false] {
+                    let expected = value.split(separator: Character(separator), omittingEmptySubsequences: omitting)
+                    if VCard.split(value, on: separator, omittingEmpty: omitting) != expected { differing.append(value) }
+                    let sub = value.dropFirst()
+                    if VCard.split(sub, on: separator, omittingEmpty: omitting)
+                        != sub.split(separator: Character(separator), omittingEmptySubsequences: omitting) {
+                        differing.append(value)
+                    }
+                }
+            }
+            if VCard.isPlain(value), value.utf8.firstIndex(of: UInt8(ascii: ":")) != value.firstIndex(of: ":") {
+                differing.append(value)
+            }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
     }
 
     @Test func caseInsensitiveEqualsMatchesLowercasing() {

@@ -32,24 +32,25 @@ struct VCard: Sendable {
             }
         }
         for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
+            guard let colon = Self.isPlain(line) ? line.utf8.firstIndex(of: UInt8(ascii: ":")) : line.firstIndex(of: ":")
+            else { continue }
             let head = line[..<colon].uppercased()
             var value = String(line[line.index(after: colon)...])
-            let parameters = head.split(separator: ";")
-            guard let property = parameters.first.map({ $0.split(separator: ".").last.map(String.init) ?? "" }) else { continue }
+            let parameters = Self.split(head, on: ";")
+            guard let property = parameters.first.map({ Self.split($0, on: ".").last.map(String.init) ?? "" }) else { continue }
             if Self.mentionsQuotedPrintable(head, parameters) {
                 value = Self.decodeQuotedPrintable(value)
             }
             switch property {
             case "FN": formattedName = Self.unescape(value)
             case "N":
-                let parts = value.split(separator: ";", omittingEmptySubsequences: false).map { Self.unescape(String($0)) }
+                let parts = Self.split(value, on: ";", omittingEmpty: false).map { Self.unescape(String($0)) }
                 let family = parts.first ?? ""
                 let given = parts.count > 1 ? parts[1] : ""
                 let joined = [given, family].filter { !$0.isEmpty }.joined(separator: " ")
                 if !joined.isEmpty { name = joined }
             case "ORG":
-                let first = value.split(separator: ";").first.map { Self.unescape(String($0)) } ?? ""
+                let first = Self.split(value, on: ";").first.map { Self.unescape(String($0)) } ?? ""
                 if !first.isEmpty { organization = first }
             case "EMAIL":
                 email = value
@@ -65,6 +66,31 @@ struct VCard: Sendable {
         let candidate = formattedName ?? name
         if let candidate, candidate == organization { return nil }
         return candidate
+    }
+
+    /// Whether every Character of `text` is a single scalar below U+0300 (ASCII but CR, and
+    /// Latin-1/Latin Extended letters: no combining mark, no prepended or joining scalar, no
+    /// scalar canonically equal to an ASCII one). Then cutting at an ASCII byte cuts exactly where
+    /// cutting at that Character does, without grapheme breaking.
+    static func isPlain<S: StringProtocol>(_ text: S) -> Bool {
+        text.utf8.allSatisfy { $0 < 0xCC && $0 != 0x0D }
+    }
+
+    /// `text.split(separator: Character(separator))`, on bytes when the text is plain.
+    static func split(_ text: String, on separator: Unicode.Scalar, omittingEmpty: Bool = true) -> [Substring] {
+        guard isPlain(text) else {
+            return text.split(separator: Character(separator), omittingEmptySubsequences: omittingEmpty)
+        }
+        return text.utf8.split(separator: UInt8(separator.value), omittingEmptySubsequences: omittingEmpty)
+            .map { Substring($0) }
+    }
+
+    static func split(_ text: Substring, on separator: Unicode.Scalar, omittingEmpty: Bool = true) -> [Substring] {
+        guard isPlain(text) else {
+            return text.split(separator: Character(separator), omittingEmptySubsequences: omittingEmpty)
+        }
+        return text.utf8.split(separator: UInt8(separator.value), omittingEmptySubsequences: omittingEmpty)
+            .map { Substring($0) }
     }
 
     /// Whether a parameter of the property says QUOTED-PRINTABLE. An ASCII head is searched
