@@ -67,6 +67,19 @@ import RelaisCore
         #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
     }
 
+    @Test func keywordsSplitAsBefore() {
+        var differing: [String] = []
+        for value in Self.fuzzed(4_000, maxPieces: 6) + ["a,b", "a\u{37E}b", "a,\u{301}b", "une seule"] {
+            let keyword = LangText(value, language: "fr")
+            // The split as it was, for every keyword.
+            let parts = value.split(whereSeparator: { $0 == "," || $0 == ";" })
+                .map { Normalize.text(String($0)) }.filter { !$0.isEmpty }
+            let expected = parts.count > 1 ? parts.map { LangText($0, language: "fr") } : [keyword]
+            if LOMMapper.splitKeywords(keyword) != expected { differing.append(value) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
+    }
+
     @Test func caseInsensitiveEqualsMatchesLowercasing() {
         let names = ["general", "GENERAL", "General", "genera1", "langstring", "langString", "LANGSTRING",
                      "entité", "ENTITÉ", "entite", "Straße", "STRASSE", "x", "", "a\u{301}", "\u{E1}"]

@@ -252,6 +252,12 @@ enum LOMMapper {
 
     /// One keyword element sometimes carries a list: "atome, neutrons, protons".
     static func splitKeywords(_ keyword: LangText) -> [LangText] {
+        // Most keywords hold no separator: no "," or ";" byte, and no U+037E GREEK QUESTION MARK
+        // (CD BE), the one scalar canonically equal to ";" (no Character equals "," otherwise).
+        // Such a keyword would give one part, i.e. itself: skip the Character split.
+        if !keyword.text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == 0xCD }) {
+            return [keyword]
+        }
         let parts = keyword.text.split(whereSeparator: { $0 == "," || $0 == ";" })
             .map { Normalize.text(String($0)) }.filter { !$0.isEmpty }
         return parts.count > 1 ? parts.map { LangText($0, language: keyword.language) } : [keyword]

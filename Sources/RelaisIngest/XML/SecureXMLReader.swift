@@ -377,13 +377,23 @@ final class SecureXMLReader {
             }
             attribute = current.pointee.next
         }
-        var children: [XElement] = []
+        // The children array is allocated once at its size (growing it by appends reallocated it
+        // at 1, 2, 4... children): count the element children first, a walk of the sibling list.
+        var elementCount = 0
         var child = node.pointee.children
-        // Text nodes (pretty-printing whitespace between children, or the value) are gathered
-        // first and copied into one string at the end: appending node by node grew the string
-        // once per node.
-        var textNodes: [(bytes: UnsafeMutablePointer<xmlChar>, length: Int)] = []
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { elementCount += 1 }
+            child = current.pointee.next
+        }
+        var children: [XElement] = []
+        children.reserveCapacity(elementCount)
+        // Text nodes (pretty-printing whitespace between children, or the value) are measured
+        // here and copied into one string at the end, without a list of them: appending node by
+        // node grew the string once per node.
+        var textNodes = 0
         var textLength = 0
+        var firstText: (bytes: UnsafeMutablePointer<xmlChar>, length: Int)?
+        child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
@@ -394,7 +404,8 @@ final class SecureXMLReader {
                     if length > limits.maxFieldBytes {
                         violation = "champ <\(name)> de \(length) octets (maximum \(limits.maxFieldBytes))"
                     } else if length > 0 {
-                        textNodes.append((content, length))
+                        if firstText == nil { firstText = (content, length) }
+                        textNodes += 1
                         textLength += length
                     }
                 }
@@ -404,20 +415,29 @@ final class SecureXMLReader {
             child = current.pointee.next
         }
         let text: String
-        switch textNodes.count {
-        case 0: text = ""
-        case 1: text = String(decoding: UnsafeBufferPointer(start: textNodes[0].bytes, count: textNodes[0].length), as: UTF8.self)
-        default:
+        if let firstText, textNodes == 1 {
+            text = String(decoding: UnsafeBufferPointer(start: firstText.bytes, count: firstText.length), as: UTF8.self)
+        } else if textNodes > 1 {
             // libxml2 hands out valid UTF-8 (it rejects anything else), so repairing the joined
-            // bytes gives what joining the repaired pieces gave.
+            // bytes gives what joining the repaired pieces gave. The same nodes as counted above.
             text = String(unsafeUninitializedCapacity: textLength) { buffer in
                 var offset = 0
-                for node in textNodes {
-                    (buffer.baseAddress! + offset).initialize(from: node.bytes, count: node.length)
-                    offset += node.length
+                var child = node.pointee.children
+                while let current = child {
+                    if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
+                       let content = current.pointee.content {
+                        let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+                        if length <= limits.maxFieldBytes && length > 0 {
+                            (buffer.baseAddress! + offset).initialize(from: content, count: length)
+                            offset += length
+                        }
+                    }
+                    child = current.pointee.next
                 }
                 return offset
             }
+        } else {
+            text = ""
         }
         return XElement(name: name, namespace: namespace, attributeList: attributes, children: children,
                         ownText: text, line: line)
