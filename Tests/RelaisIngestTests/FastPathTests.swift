@@ -130,4 +130,31 @@ import RelaisCore
         #expect(string.attribute("lang") == "fr")
         #expect(string.hasDescendant("x") == false)
     }
+
+    @Test(arguments: [(capacity: 256, batch: 16, count: 5_000), (capacity: 4, batch: 16, count: 1_000),
+                      (capacity: 256, batch: 16, count: 7), (capacity: 1, batch: 1, count: 300)])
+    func eventQueueDeliversEverythingInOrder(capacity: Int, batch: Int, count: Int) throws {
+        // Fewer events than a wake batch, a queue smaller than the batch, and the usual sizes: the
+        // taker gets every event in order, then the end, and never sleeps through either.
+        let queue = EventQueue(capacity: capacity, wakeBatch: batch)
+        let producer = Thread {
+            for index in 0 ..< count {
+                _ = queue.put(.event(.deleted(sourceIdentifier: "r", recordIndex: index, line: nil)))
+                if index % 97 == 0 { usleep(50) }
+            }
+            _ = queue.put(.done(nil))
+        }
+        producer.start()
+        var received: [Int] = []
+        loop: while true {
+            switch queue.take() {
+            case .event(.deleted(_, let recordIndex, _)): received.append(recordIndex)
+            case .event: Issue.record("unexpected event")
+            case .done(let error):
+                #expect(error == nil)
+                break loop
+            }
+        }
+        #expect(received == Array(0 ..< count))
+    }
 }
