@@ -9,6 +9,13 @@ static inline int csqlite_db_config_enable_fkey(sqlite3 *db, int on) {
     return sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, on, &result);
 }
 
+// No allocation statistics: with them every SQLite allocation takes one process-wide mutex,
+// which the server's reader threads then contend for. Only before sqlite3_initialize (later
+// it returns SQLITE_MISUSE and changes nothing).
+static inline int csqlite_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 // The FTS5 API pointer is obtained through "SELECT fts5(?1)" with a pointer binding.
 static inline fts5_api *csqlite_fts5_api(sqlite3 *db) {
     fts5_api *api = 0;

@@ -28,7 +28,13 @@ public final class Database {
 
     public enum Mode: Sendable { case readWrite, readOnly }
 
+    /// Process-wide SQLite settings, applied before the first connection opens.
+    private static let configured: Int32 = csqlite_disable_memory_statistics()
+    /// Whether SQLite took the settings (it refuses them once initialized).
+    public static var isConfigured: Bool { configured == SQLITE_OK }
+
     public init(path: String, mode: Mode = .readWrite) throws {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = mode == .readWrite
             ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX

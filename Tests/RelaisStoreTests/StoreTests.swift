@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RelaisCore
 @testable import RelaisStore
+import RelaisSQLite
 import RelaisText
 
 @Suite struct StoreTests {
@@ -14,6 +15,13 @@ import RelaisText
         return StoredRecord(resource: resource,
                             provenance: Provenance(file: "f.xml", recordIndex: 1, line: 3, contentHash: hash),
                             original: "<lom/>")
+    }
+
+    /// SQLite keeps no allocation statistics (a process-wide mutex on every allocation, which
+    /// the server's readers would contend for): set before its initialization.
+    @Test func sqliteIsConfiguredBeforeItsFirstConnection() throws {
+        _ = try Store(path: ":memory:")
+        #expect(Database.isConfigured)
     }
 
     @Test func createUpdateUnchanged() throws {
