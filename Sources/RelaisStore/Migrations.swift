@@ -348,6 +348,22 @@ enum Migrations {
                 INSERT INTO resource_changes (row) VALUES (old.rowid);
             END;
             """),
+        Migration(version: 13, name: "terms keyed by the resource's row, not its text id", sql: """
+            -- The text id is a hash: a batch of new resources wrote its terms into pages all over
+            -- this table and its index (twice the pages of the records themselves, at 100k). Keyed
+            -- by the row (the search index's key too, so as stable), new terms are appended.
+            CREATE TABLE resource_terms_by_row (
+                resource_row INTEGER NOT NULL,
+                dimension TEXT NOT NULL,
+                term TEXT NOT NULL,
+                PRIMARY KEY (resource_row, dimension, term)
+            ) WITHOUT ROWID;
+            INSERT INTO resource_terms_by_row (resource_row, dimension, term)
+                SELECT r.rowid, t.dimension, t.term FROM resource_terms t JOIN resources r ON r.id = t.resource_id;
+            DROP TABLE resource_terms;
+            ALTER TABLE resource_terms_by_row RENAME TO resource_terms;
+            CREATE INDEX resource_terms_by_term ON resource_terms (dimension, term);
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

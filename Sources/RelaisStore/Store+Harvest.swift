@@ -58,7 +58,7 @@ extension Store {
             conditions.append("r.source = ?")
             values.append(source)
         case .term(let dimension, let term):
-            conditions.append("EXISTS (SELECT 1 FROM resource_terms t WHERE t.resource_id = r.id AND t.dimension = ? AND t.term = ?)")
+            conditions.append("EXISTS (SELECT 1 FROM resource_terms t WHERE t.resource_row = r.rowid AND t.dimension = ? AND t.term = ?)")
             values += [dimension, term]
         case nil:
             break

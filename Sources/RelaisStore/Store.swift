@@ -63,9 +63,9 @@ public final class Store {
             sort_date = excluded.sort_date, duration = excluded.duration, version = resources.version + 1
         """)
     private var writesSincePrune = 0
-    private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_id = ?")
+    private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_row = ?")
     private lazy var insertTerm = try! db.prepare(
-        "INSERT OR IGNORE INTO resource_terms (resource_id, dimension, term) VALUES (?, ?, ?)")
+        "INSERT OR IGNORE INTO resource_terms (resource_row, dimension, term) VALUES (?, ?, ?)")
     private lazy var markDeleted = try! db.prepare("""
         UPDATE resources SET status = 'deleted', title = '', keywords = '', description = '', body = '',
                batch_id = ?2, updated_at = ?3
@@ -175,11 +175,12 @@ public final class Store {
         let id = resource.id.rawValue
         try selectHash.bindAll([id])
         var existed = false
+        var rowid: Int64 = 0
         if try selectHash.step() {
             existed = true
             let hash = selectHash.text(0)
             let status = selectHash.text(1)
-            let rowid = selectHash.int64(2)
+            rowid = selectHash.int64(2)
             selectHash.reset()
             // The update trigger removes the old text from the index: it must be there first.
             if pendingSearchSet.contains(rowid) { try flushSearchIndex() }
@@ -197,22 +198,23 @@ public final class Store {
             Clock.now(), resource.modified ?? resource.created, resource.duration,
         ])
         if existed {
-            try deleteTerms.run([id])
+            try deleteTerms.run([rowid])
         } else {
-            pendingSearchRows.append(db.lastInsertRowID)
-            pendingSearchSet.insert(db.lastInsertRowID)
+            rowid = db.lastInsertRowID
+            pendingSearchRows.append(rowid)
+            pendingSearchSet.insert(rowid)
         }
         for (dimension, values) in resource.classifications {
             for term in Set(values.compactMap(\.term)) {
-                try insertTerm.run([id, dimension.rawValue, term])
+                try insertTerm.run([rowid, dimension.rawValue, term])
             }
         }
         if let term = resource.licence?.term {
-            try insertTerm.run([id, Facet.licence.rawValue, term])
+            try insertTerm.run([rowid, Facet.licence.rawValue, term])
         }
-        try insertTerm.run([id, Store.sourceDimension, resource.source])
+        try insertTerm.run([rowid, Store.sourceDimension, resource.source])
         for language in Set(resource.languages.map { String($0.prefix(while: { $0 != "-" })) }) {
-            try insertTerm.run([id, Store.languageDimension, language])
+            try insertTerm.run([rowid, Store.languageDimension, language])
         }
         if !existed { try addToLexicon(resource) }
         writesSincePrune += 1
@@ -304,7 +306,8 @@ public final class Store {
         if !pendingSearchRows.isEmpty { try flushSearchIndex() }
         try markDeleted.run([id.rawValue, batch, Clock.now()])
         if db.changes > 0 {
-            try deleteTerms.run([id.rawValue])
+            try db.prepare("DELETE FROM resource_terms WHERE resource_row = (SELECT rowid FROM resources WHERE id = ?)")
+                .run([id.rawValue])
             return true
         }
         return false

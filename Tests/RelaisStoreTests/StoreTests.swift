@@ -24,6 +24,42 @@ import RelaisText
         #expect(Database.isConfigured)
     }
 
+    /// A database of schema 12 (terms keyed by the text id) keeps every term through
+    /// migration 13, now keyed by the resource's row.
+    @Test func migration13KeysTermsByRow() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-m13-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let byID = "SELECT r.id || ' ' || t.dimension || ':' || t.term FROM resource_terms t JOIN resources r ON "
+        var expected: [String] = []
+        do {
+            let store = try Store(path: path)
+            for (index, name) in ["a", "b", "c"].enumerated() {
+                _ = try store.write(record(name, title: "Titre \(name)", hash: "\(index)", levels: ["P\(index + 1)", "S1"]), batch: nil)
+            }
+            let rows = try store.db.prepare(byID + "r.rowid = t.resource_row ORDER BY 1")
+            while try rows.step() { expected.append(rows.text(0) ?? "") }
+            try store.db.execute("""
+                CREATE TABLE old_terms (resource_id TEXT NOT NULL, dimension TEXT NOT NULL, term TEXT NOT NULL,
+                                        PRIMARY KEY (resource_id, dimension, term)) WITHOUT ROWID;
+                INSERT INTO old_terms SELECT r.id, t.dimension, t.term FROM resource_terms t JOIN resources r ON r.rowid = t.resource_row;
+                DROP TABLE resource_terms;
+                ALTER TABLE old_terms RENAME TO resource_terms;
+                CREATE INDEX resource_terms_by_term ON resource_terms (dimension, term);
+                DELETE FROM schema_migrations WHERE version = 13;
+                """)
+        }
+        let store = try Store(path: path)
+        var migrated: [String] = []
+        let rows = try store.db.prepare(byID + "r.rowid = t.resource_row ORDER BY 1")
+        while try rows.step() { migrated.append(rows.text(0) ?? "") }
+        #expect(expected.count >= 12 && migrated == expected)
+        #expect(try store.db.scalarInt("SELECT max(version) FROM schema_migrations") == 13)
+        let b = ResourceID(source: "test", sourceIdentifier: "b")
+        #expect(try store.delete(id: b, batch: nil))
+        let left = try store.db.scalarInt("SELECT count(*) FROM resource_terms")
+        #expect(left == Int64(expected.filter { !$0.hasPrefix(b.rawValue + " ") }.count) && left! < Int64(expected.count))
+    }
+
     @Test func createUpdateUnchanged() throws {
         let store = try Store(path: ":memory:")
         #expect(try store.write(record("a", title: "Les fractions", hash: "1"), batch: nil) == .created)

@@ -34,10 +34,9 @@ final class FacetIndex {
     private(set) var deadCount = 0
     private let dimensionIndex: [String: Int]
 
-    /// Three ordered scans that read no overflow page (the record and the original XML of a
-    /// resource fill several): the rows through the `resources_facet_rows` index (migration 6),
-    /// `id -> rowid` through the primary key's index, and the terms in primary key order,
-    /// merged on the id. At 1M resources the former join read the whole file.
+    /// Two scans that read no overflow page (the record and the original XML of a resource fill
+    /// several): the rows through the `resources_facet_rows` index (migration 6) and the terms,
+    /// keyed by row (migration 13). At 1M resources the former join read the whole file.
     init(dimensions: [String], db: Database) throws {
         self.dimensions = dimensions
         let dimensionIndex = Dictionary(uniqueKeysWithValues: dimensions.enumerated().map { ($1, $0) })
@@ -66,22 +65,12 @@ final class FacetIndex {
         for (index, rowid) in rowIDs.enumerated() { slot[Int(rowid)] = Int32(index) }
 
         var perRow = [[UInt16]](repeating: [], count: rowIDs.count)
-        // Both in id order (SQLite's BINARY collation: bytes), merged.
-        let ids = try db.prepare("SELECT id, rowid FROM resources ORDER BY id")
-        let terms = try db.prepare("SELECT resource_id, dimension, term FROM resource_terms ORDER BY resource_id")
-        var hasID = try ids.step()
-        var currentID = hasID ? (ids.text(0) ?? "") : ""
+        let terms = try db.prepare("SELECT resource_row, dimension, term FROM resource_terms")
         var lastDimension = ""
         var lastDimensionIndex: Int?
-        while hasID, try terms.step() {
-            let resourceID = terms.text(0) ?? ""
-            while hasID && currentID.utf8.lexicographicallyPrecedes(resourceID.utf8) {
-                hasID = try ids.step()
-                if hasID { currentID = ids.text(0) ?? "" }
-            }
-            guard hasID, currentID == resourceID else { continue }
-            let rowid = Int(ids.int64(1))
-            guard rowid < slot.count, slot[rowid] >= 0, let dimensionName = terms.text(1), let term = terms.text(2) else {
+        while try terms.step() {
+            let rowid = Int(terms.int64(0))
+            guard rowid >= 0, rowid < slot.count, slot[rowid] >= 0, let dimensionName = terms.text(1), let term = terms.text(2) else {
                 continue
             }
             if dimensionName != lastDimension {
@@ -164,10 +153,10 @@ final class FacetIndex {
         while try changed.step() { rows.append(changed.int64(0)) }
         try rankStatistics.refresh(rows, db: db)
         let row = try db.prepare("""
-            SELECT id, coalesce(duration, -1), coalesce(quality, -1), coalesce(sort_date, '')
+            SELECT rowid, coalesce(duration, -1), coalesce(quality, -1), coalesce(sort_date, '')
             FROM resources WHERE rowid = ? AND status = 'published'
             """)
-        let terms = try db.prepare("SELECT dimension, term FROM resource_terms WHERE resource_id = ?")
+        let terms = try db.prepare("SELECT dimension, term FROM resource_terms WHERE resource_row = ?")
         for rowid in rows.sorted() {
             if let old = position(of: rowid) {
                 slot[Int(rowid)] = -1
@@ -175,10 +164,10 @@ final class FacetIndex {
                 deadCount += 1
             }
             try row.bindAll([rowid])
-            guard try row.step(), let id = row.text(0) else { row.reset(); continue }
+            guard try row.step() else { row.reset(); continue }
             let duration = row.double(1), quality = row.double(2), date = Self.dateKey(row.text(3) ?? "")
             row.reset()
-            try terms.bindAll([id])
+            try terms.bindAll([rowid])
             var codesOfRow: [UInt16] = []
             while try terms.step() {
                 guard let name = terms.text(0), let dimension = dimensionIndex[name], let term = terms.text(1) else { continue }
