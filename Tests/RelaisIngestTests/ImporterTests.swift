@@ -57,8 +57,11 @@ import RelaisStore
         let folder = TempFolder()
         let file = folder.write("src/a.xml", Self.collection([Self.lom("1", title: "Un"), Self.lom("2", title: "Deux")]))
         let store = try Store(path: ":memory:")
+        let checkpointPages = try store.db.scalarInt("PRAGMA wal_autocheckpoint")
         let first = try importer(store).run(paths: [file.path])
         #expect(first.totals.created == 2)
+        // Checkpoints are rarer during an import only.
+        #expect(try store.db.scalarInt("PRAGMA wal_autocheckpoint") == checkpointPages)
         let before = try store.db.scalarText("SELECT group_concat(updated_at) FROM resources")
 
         let second = try importer(store).run(paths: [file.path])
