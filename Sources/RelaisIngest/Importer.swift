@@ -167,11 +167,13 @@ public final class Importer {
             report.batch = try store.beginBatch(arguments: paths.joined(separator: " "))
         }
         var recordsDone = 0
+        defer { prefetched?.job.cancel(); prefetched = nil }
         for (index, entry) in files.enumerated() {
             progress?(ImportProgress(filesDone: index, filesTotal: files.count, recordsDone: recordsDone,
                                      currentFile: entry.display))
             let base = recordsDone
-            recordsDone += importFile(entry, into: &report) { inFile in
+            let next = index + 1 < files.count ? files[index + 1] : nil
+            recordsDone += importFile(entry, next: next, into: &report) { inFile in
                 // Large files report as they go, not only when they end.
                 progress?(ImportProgress(filesDone: index, filesTotal: files.count, recordsDone: base + inFile,
                                          currentFile: entry.display))
@@ -194,8 +196,39 @@ public final class Importer {
 
     // MARK: One file
 
-    private func importFile(_ entry: FileEntry, into report: inout ImportReport,
+    /// The parser of the next file, started as soon as the current file's records are stored:
+    /// it parses while the current file's search index is flushed and its transaction commits,
+    /// when nothing parsed before.
+    private var prefetched: (url: URL, job: ParseJob)?
+
+    private func parser(for detected: DetectedFormat) -> (any RecordParser)? {
+        switch detected {
+        case .xml: XMLRecordParser(limits: limits)
+        case .markdown: MarkdownSheetParser()
+        case .jsonl: JSONLRecordParser()
+        case .unknown: nil
+        }
+    }
+
+    private func context(for entry: FileEntry) -> MappingContext {
+        MappingContext(vocabularies: vocabularies, source: self.source ?? entry.source, file: entry.display)
+    }
+
+    /// Starts parsing `entry` ahead (nothing when its format is not one we parse: `importFile`
+    /// reports that when it gets there).
+    private func prefetch(_ entry: FileEntry) {
+        guard let detected = try? Self.detect(entry.url), let parser = parser(for: detected) else { return }
+        prefetched = (entry.url, ParseJob(parser: parser, file: entry.url, context: context(for: entry)))
+    }
+
+    private func importFile(_ entry: FileEntry, next: FileEntry?, into report: inout ImportReport,
                             recordProgress: (Int) -> Void) -> Int {
+        // The parse started ahead for this file, if any; one of another file is stopped.
+        var job: ParseJob?
+        if let prefetched, prefetched.url == entry.url { job = prefetched.job } else { prefetched?.job.cancel() }
+        prefetched = nil
+        // Stopped if the file ends early (a rejection, a storage error): its thread must end.
+        defer { job?.cancel() }
         report.filesRead += 1
         let detected: DetectedFormat
         do {
@@ -205,18 +238,15 @@ public final class Importer {
             report.rejections.append(.init(file: entry.display, reason: "\(error)"))
             return 0
         }
-        let parser: any RecordParser
-        switch detected {
-        case .xml: parser = XMLRecordParser(limits: limits)
-        case .markdown: parser = MarkdownSheetParser()
-        case .jsonl: parser = JSONLRecordParser()
-        case .unknown(let why):
-            report.filesSkipped += 1
-            report.skipped.append(.init(file: entry.display, reason: why))
+        guard let parser = parser(for: detected) else {
+            if case .unknown(let why) = detected {
+                report.filesSkipped += 1
+                report.skipped.append(.init(file: entry.display, reason: why))
+            }
             return 0
         }
         let source = self.source ?? entry.source
-        let context = MappingContext(vocabularies: vocabularies, source: source, file: entry.display)
+        let context = context(for: entry)
         var counts: [String: ImportCounts] = [:]
         var rejections: [ImportReport.Rejection] = []
         var warnings: [ImportReport.Warning] = []
@@ -233,7 +263,9 @@ public final class Importer {
         }
         do {
             let work = {
-                try Self.pipelined(parser: parser, file: entry.url, context: context) { event in
+                let parsing = job ?? ParseJob(parser: parser, file: entry.url, context: context)
+                job = parsing
+                try parsing.consume { event in
                     seen += 1
                     if seen % 1000 == 0 { recordProgress(seen) }
                     switch event {
@@ -291,6 +323,7 @@ public final class Importer {
                                                 identifier: rejection.identifier, reason: rejection.reason))
                     }
                 }
+                if let next { self.prefetch(next) }
                 let summary = counts.values.reduce(into: ImportCounts()) { $0.add($1) }
                 try self.onFileCommitting?(entry.display, summary)
                 if !self.dryRun {
@@ -413,11 +446,13 @@ public final class Importer {
     }
 }
 
-extension Importer {
-    /// Parses and maps on a second thread while this one stores: two cores, two stages.
-    static func pipelined(parser: any RecordParser, file: URL, context: MappingContext,
-                          handle: (RecordEvent) throws -> Void) throws {
-        let queue = EventQueue(capacity: 256)
+/// A file parsed and mapped on a thread of its own while the calling thread stores its records:
+/// two cores, two stages. Started ahead, it parses the next file while the current one commits.
+final class ParseJob: @unchecked Sendable {
+    private let queue = EventQueue(capacity: 256)
+
+    init(parser: any RecordParser, file: URL, context: MappingContext) {
+        let queue = self.queue
         let thread = Thread {
             do {
                 try parser.parse(file: file, context: context) { event in
@@ -430,6 +465,11 @@ extension Importer {
         }
         thread.stackSize = 8 << 20
         thread.start()
+    }
+
+    /// Hands each event to `handle`, on this thread, until the file ends; throws the parser's
+    /// error, or `handle`'s (the parsing then stops).
+    func consume(_ handle: (RecordEvent) throws -> Void) throws {
         while true {
             switch queue.take() {
             case .event(let event):
@@ -439,6 +479,11 @@ extension Importer {
                 return
             }
         }
+    }
+
+    /// Stops the parsing thread at its next record (it may be waiting for room in the queue).
+    func cancel() {
+        queue.cancel()
     }
 }
 

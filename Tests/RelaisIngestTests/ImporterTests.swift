@@ -53,6 +53,33 @@ import RelaisStore
         #expect(try store.db.scalarInt("SELECT count(*) FROM audit WHERE action = 'import.batch'") == 1)
     }
 
+    /// Each file's parsing starts while the file before it commits: records still land in their
+    /// own file's transaction, with their own provenance, whatever files fail in between.
+    @Test func filesParsedAheadKeepTheirRecordsApart() throws {
+        let folder = TempFolder()
+        for file in 0..<12 {
+            let name = String(format: "lot/f%02d.xml", file)
+            if file == 5 {
+                folder.write(name, "<records>" + Self.lom("5-0", title: "Cassé") + "<lom><oops></records>")
+            } else if file == 8 {
+                folder.write(String(format: "lot/f%02d.txt", file), "pas une notice")
+            } else {
+                folder.write(name, Self.collection((0..<30).map { Self.lom("\(file)-\($0)", title: "Fiche \(file) \($0)") }))
+            }
+        }
+        let store = try Store(path: ":memory:")
+        let report = try importer(store).run(paths: [folder.url.path])
+        #expect(report.totals.created == 10 * 30 && report.filesRejected == 1 && report.filesSkipped == 1)
+        let misplaced = try store.db.scalarInt("""
+            SELECT count(*) FROM resources
+            WHERE substr(file, -7, 3) != printf('f%02d', CAST(substr(source_identifier, 19, instr(substr(source_identifier, 19), '-') - 1) AS INTEGER))
+            """)
+        #expect(misplaced == 0)
+        #expect(try store.db.scalarInt("SELECT count(DISTINCT file) FROM resources") == 10)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM resources WHERE source_identifier LIKE '%/5-%'") == 0)
+        try store.checkIntegrity()
+    }
+
     @Test func reimportIsIdempotentAndChangesUpdateInPlace() throws {
         let folder = TempFolder()
         let file = folder.write("src/a.xml", Self.collection([Self.lom("1", title: "Un"), Self.lom("2", title: "Deux")]))
