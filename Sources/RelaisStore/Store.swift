@@ -70,6 +70,7 @@ public final class Store {
         UPDATE resources SET status = 'deleted', title = '', keywords = '', description = '', body = '',
                batch_id = ?2, updated_at = ?3
         WHERE id = ?1 AND status <> 'deleted'
+        RETURNING rowid
         """)
 
     /// Opens (creating if needed) the database at `path`, in WAL mode, and migrates it.
@@ -304,13 +305,12 @@ public final class Store {
     /// Marks the record deleted (a tombstone: the id stays, the content leaves the index).
     public func delete(id: ResourceID, batch: Int64?) throws -> Bool {
         if !pendingSearchRows.isEmpty { try flushSearchIndex() }
-        try markDeleted.run([id.rawValue, batch, Clock.now()])
-        if db.changes > 0 {
-            try db.prepare("DELETE FROM resource_terms WHERE resource_row = (SELECT rowid FROM resources WHERE id = ?)")
-                .run([id.rawValue])
-            return true
-        }
-        return false
+        try markDeleted.bindAll([id.rawValue, batch, Clock.now()])
+        guard try markDeleted.step() else { markDeleted.reset(); return false }
+        let rowid = markDeleted.int64(0)
+        markDeleted.reset()
+        try deleteTerms.run([rowid])
+        return true
     }
 
     // MARK: Reading
