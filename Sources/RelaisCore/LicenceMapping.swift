@@ -5,7 +5,7 @@ extension Vocabularies {
     /// French or English licence name, "tous droits réservés"...) to a licence term.
     /// The statement is always kept; `term` is nil when nothing matched.
     public func licence(statement: String?, url: String? = nil) -> Licence? {
-        licenceCache.value(for: [statement, url]) { mapLicence(statement: statement, url: url) }
+        licenceCache.value(for: LicenceKey(statement: statement.map(ByteKey.init), url: url.map(ByteKey.init))) { mapLicence(statement: statement, url: url) }
     }
 
     private func mapLicence(statement: String?, url: String?) -> Licence? {

@@ -126,7 +126,7 @@ public struct Vocabularies: Sendable {
 
     /// The term id that `value` maps to in `dimension`, or nil.
     public func term(for value: String, in dimension: Facet) -> String? {
-        let cacheKey = CacheKey(facet: dimension, value: value)
+        let cacheKey = CacheKey(facet: dimension, value: ByteKey(value))
         if let cached = cache.lookup(cacheKey) { return cached }
         guard let keys = index[dimension] else { return nil }
         var found: String?
@@ -143,7 +143,7 @@ public struct Vocabularies: Sendable {
     /// Source values repeat endlessly ("LOMv1.0", "P5", "exercise"): folding each one again
     /// costs more than the rest of the mapping, so answers are remembered.
     private let cache = Memo<CacheKey, String?>()
-    let licenceCache = Memo<[String?], Licence?>(capacity: 10_000)
+    let licenceCache = Memo<LicenceKey, Licence?>(capacity: 10_000)
 
     public func map(_ value: String, in dimension: Facet, scheme: String? = nil) -> TermValue {
         TermValue(term: term(for: value, in: dimension), raw: value, scheme: scheme)
@@ -207,7 +207,39 @@ public struct Vocabularies: Sendable {
 
 struct CacheKey: Hashable, Sendable {
     var facet: Facet
-    var value: String
+    var value: ByteKey
+}
+
+/// A string hashed and compared by its UTF-8 bytes. String's own hashing normalizes non-ASCII
+/// text (NFC) on every call, which cost more than the memoized work for names like "Véronique";
+/// two canonically equal spellings become two keys, which for a memo only means a miss.
+public struct ByteKey: Hashable, Sendable {
+    public let string: String
+
+    public init(_ string: String) {
+        var string = string
+        string.makeContiguousUTF8()
+        self.string = string
+    }
+
+    public static func == (a: ByteKey, b: ByteKey) -> Bool {
+        a.string.utf8.withContiguousStorageIfAvailable { x in
+            b.string.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }.flatMap { $0 } ?? a.string.utf8.elementsEqual(b.string.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil { for byte in string.utf8 { hasher.combine(byte) } }
+    }
+}
+
+/// The statement and URL of a licence, as memo key.
+struct LicenceKey: Hashable, Sendable {
+    var statement: ByteKey?
+    var url: ByteKey?
 }
 
 /// A bounded memo shared by the threads that map records.

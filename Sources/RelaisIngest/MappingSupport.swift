@@ -108,6 +108,26 @@ enum HTMLText {
 }
 
 extension String {
+    /// Foundation's `contains(needle)` for an ASCII needle, on bytes when this string is ASCII
+    /// too (no combining mark can then change a match); other strings go through Foundation.
+    func containsASCII(_ needle: StaticString) -> Bool {
+        let found: Bool? = utf8.withContiguousStorageIfAvailable { bytes in
+            let count = needle.utf8CodeUnitCount
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.count >= count else { return false }
+            if count == 0 { return true }
+            let first = needle.utf8Start.pointee
+            var start = 0
+            while start <= bytes.count - count {
+                if bytes[start] == first && memcmp(bytes.baseAddress! + start, needle.utf8Start, count) == 0 { return true }
+                start += 1
+            }
+            return false
+        } ?? nil
+        if let found { return found }
+        return contains(needle.description)
+    }
+
     /// `trimmingCharacters(in: .whitespacesAndNewlines).isEmpty`, without Foundation's copy when
     /// an ASCII character other than whitespace comes first (dates, durations, vCards: nearly always).
     /// Any other non-ASCII scalar first leaves the answer to Foundation, whose set it is.

@@ -369,8 +369,10 @@ struct HostileXMLTests {
     }
 
     @Test func trailingGarbage() throws {
+        // The garbage follows a complete record: that record may be handed over before the parser
+        // meets the garbage (the importer then drops it with the rest of the file), nothing after it.
         let text = Self.lom() + "\n<garbage/> and then some & < text"
-        try Self.expectFileRejected(try Self.parse(text), containing: "XML mal formé")
+        try Self.expectFileRejected(try Self.parse(text), containing: "XML mal formé", hostileRecord: 2)
     }
 
     @Test func trailingTextAfterCollection() throws {

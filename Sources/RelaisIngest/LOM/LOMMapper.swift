@@ -6,13 +6,13 @@ import RelaisCore
 /// extensions. Elements are matched by local name, case-insensitively (IMS lowercases them).
 enum LOMMapper {
     /// The same people sign record after record: each vCard is parsed once.
-    static let vcards = Memo<String, VCard>(capacity: 10_000)
+    static let vcards = Memo<ByteKey, VCard>(capacity: 10_000)
 
     static func map(_ input: MapperInput, context: MappingContext) -> Result<ParsedRecord, RecordRejection> {
         var builder = RecordBuilder(context: context, recordIndex: input.recordIndex, line: input.line)
         let lom = input.element
         let general = lom.child("general")
-        let format: SourceFormat = (lom.namespace?.contains("imsglobal") == true
+        let format: SourceFormat = (lom.namespace?.containsASCII("imsglobal") == true
             || lom.hasDescendant("langstring")) ? .imsMetadata : .lom
 
         let identifier: String
@@ -51,7 +51,7 @@ enum LOMMapper {
             let entities = (contribute.children("entity") + contribute.all("centity", "vcard"))
                 .map(\.ownText).filter { !$0.isBlankAfterTrimming }
             for entity in entities {
-                let card = Self.vcards.value(for: entity) { VCard(entity) }
+                let card = Self.vcards.value(for: ByteKey(entity)) { VCard(entity) }
                 let contributor = Contributor(role: role, name: card.personName, organization: card.organization, date: date)
                 guard contributor.displayName != nil else { continue }
                 if role == "publisher" || role == "éditeur" || role == "editeur" {
@@ -150,9 +150,9 @@ enum LOMMapper {
 
     private static func facet(forPurpose purpose: String?) -> Facet? {
         guard let purpose = purpose.map(Vocabularies.fold) else { return nil }
-        if purpose.contains("level") || purpose.contains("niveau") { return .level }
-        if purpose.contains("discipline") || purpose.contains("domain") { return .domain }
-        if purpose.contains("accessib") || purpose.contains("besoin") { return .specificNeed }
+        if purpose.containsASCII("level") || purpose.containsASCII("niveau") { return .level }
+        if purpose.containsASCII("discipline") || purpose.containsASCII("domain") { return .domain }
+        if purpose.containsASCII("accessib") || purpose.containsASCII("besoin") { return .specificNeed }
         return nil
     }
 

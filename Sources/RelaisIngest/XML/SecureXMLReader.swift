@@ -19,10 +19,6 @@ public struct XMLLimits: Sendable {
 /// Refuses every external entity, DTD or XInclude load: nothing outside the file is read.
 private let refuseExternalEntities: xmlExternalEntityLoader = { _, _, _ in nil }
 
-private let libxmlReady: Void = {
-    xmlInitParser()
-    xmlSetExternalEntityLoader(refuseExternalEntities)
-}()
 
 /// Bytes flow from the file to libxml2 through this guard, which enforces the byte caps and
 /// scans start tags for length and attribute count before libxml2 sees them (libxml2 2.9
@@ -175,6 +171,14 @@ final class ErrorCollector {
     var message: String?
     var line: Int?
     var column: Int?
+
+    func note(_ error: UnsafePointer<xmlError>) {
+        guard message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        message = error.pointee.message.map { String(cString: $0) }?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "erreur XML"
+        line = Int(error.pointee.line)
+        column = Int(error.pointee.int2)
+    }
 }
 
 /// A streaming reader over libxml2's xmlTextReader with our security settings:
@@ -190,8 +194,13 @@ final class SecureXMLReader {
         case element = 1, text = 3, cdata = 4, endElement = 15, documentType = 10, other = -1
     }
 
+    static let libxmlReady: Void = {
+        xmlInitParser()
+        xmlSetExternalEntityLoader(refuseExternalEntities)
+    }()
+
     init(path: String, limits: XMLLimits = XMLLimits()) throws {
-        _ = libxmlReady
+        _ = Self.libxmlReady
         guard let file = fopen(path, "rb") else {
             throw FileRejection(reason: "fichier illisible: \(String(cString: strerror(errno)))")
         }
@@ -212,12 +221,7 @@ final class SecureXMLReader {
         self.errors = Unmanaged.passRetained(ErrorCollector())
         let handler: xmlStructuredErrorFunc = { context, error in
             guard let context, let error else { return }
-            let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
-            guard collector.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            collector.message = error.pointee.message.map { String(cString: $0) }?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "erreur XML"
-            collector.line = Int(error.pointee.line)
-            collector.column = Int(error.pointee.int2)
+            Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue().note(error)
         }
         xmlTextReaderSetStructuredErrorHandler(reader, handler, errors.toOpaque())
     }
@@ -272,11 +276,17 @@ final class SecureXMLReader {
     }
 
     private func failure() -> FileRejection {
-        let collector = errors.takeUnretainedValue()
-        if let violation = input.takeUnretainedValue().violation {
-            return FileRejection(line: collector.line ?? currentParserLine, reason: violation)
+        Self.failure(input: input.takeUnretainedValue(), errors: errors.takeUnretainedValue(), limits: limits,
+                     currentLine: currentParserLine)
+    }
+
+    /// Why a parse failed, in the words a partner can act on.
+    static func failure(input: InputGuard, errors collector: ErrorCollector, limits: XMLLimits,
+                        currentLine: Int) -> FileRejection {
+        if let violation = input.violation {
+            return FileRejection(line: collector.line ?? currentLine, reason: violation)
         }
-        guard input.takeUnretainedValue().sawContent else { return FileRejection(reason: "fichier vide") }
+        guard input.sawContent else { return FileRejection(reason: "fichier vide") }
         var message = collector.message ?? "document XML mal formé"
         if message.contains("Char 0x0 out of allowed range") || message.contains("not proper UTF-8") {
             message = "encodage invalide (UTF-8 attendu) : \(message)"

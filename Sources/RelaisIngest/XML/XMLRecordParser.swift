@@ -22,70 +22,76 @@ public struct XMLRecordParser: RecordParser {
     static let oaiNamespace = "http://www.openarchives.org/OAI/2.0/"
 
     public func parse(file: URL, context: MappingContext, emit: (RecordEvent) throws -> Void) throws {
-        let reader = try SecureXMLReader(path: file.path, limits: limits)
+        // `scan` calls back from libxml2 while it parses; `emit` is only used during that call.
+        try withoutActuallyEscaping(emit) { emit in
+            try parse(file: file, context: context, escapingEmit: emit)
+        }
+    }
+
+    private func parse(file: URL, context: MappingContext, escapingEmit emit: @escaping (RecordEvent) throws -> Void) throws {
+        let scanner = try XMLRecordScanner(path: file.path, limits: limits)
         var recordIndex = 0
         var rootName: String?
         var pendingHeader: OAIHeader?
         var sawOAIRecordList = false
+        /// The element being captured: an OAI-PMH header, or a record with where it starts.
+        enum Pending { case header, record(RecordKind, index: Int, line: Int, header: OAIHeader?) }
+        var pending: Pending?
 
-        guard try reader.read() else { throw FileRejection(reason: "fichier vide") }
-        var more = true
-        while more {
-            guard reader.nodeType == .element else {
-                more = try reader.read()
-                continue
-            }
-            let name = reader.localName
-            let namespace = reader.namespace
+        try scanner.scan(onElement: { tag in
+            let name = tag.name
+            let namespace = tag.namespace
             if rootName == nil {
                 rootName = name
                 if let reason = Self.skipReason(root: name, namespace: namespace) {
                     throw FileSkipped(reason: reason)
                 }
             }
-            let line = reader.line
             if name == "header", namespace == Self.oaiNamespace {
                 recordIndex += 1
-                let header = try OAIHeader(reader.expandRecord().element)
+                pending = .header
+                return .capture(serialize: false)
+            }
+            if name == "ListRecords" || name == "GetRecord" { sawOAIRecordList = true }
+            if name == "error", namespace == Self.oaiNamespace, recordIndex == 0 {
+                throw FileSkipped(reason: "réponse OAI-PMH d'erreur (\(tag.attribute("code") ?? "?"))")
+            }
+            guard let kind = RecordKind(name: name, namespace: namespace) else { return .descend }
+            if pendingHeader == nil { recordIndex += 1 }
+            pending = .record(kind, index: recordIndex, line: tag.line, header: pendingHeader)
+            pendingHeader = nil
+            return .capture(serialize: true)
+        }, onRecord: { captured in
+            guard let current = pending else { return }
+            pending = nil
+            switch current {
+            case .header:
+                let header = try OAIHeader(captured.element)
                 if header.deleted {
-                    try emit(.deleted(sourceIdentifier: header.identifier, recordIndex: recordIndex, line: line))
+                    try emit(.deleted(sourceIdentifier: header.identifier, recordIndex: recordIndex, line: captured.element.line))
                     pendingHeader = nil
                 } else {
                     pendingHeader = header
                 }
-                more = try reader.skip()
-                continue
-            }
-            if name == "ListRecords" || name == "GetRecord" { sawOAIRecordList = true }
-            if name == "error", namespace == Self.oaiNamespace, recordIndex == 0 {
-                throw FileSkipped(reason: "réponse OAI-PMH d'erreur (\(reader.attribute("code") ?? "?"))")
-            }
-            guard let kind = RecordKind(name: name, namespace: namespace) else {
-                more = try reader.read()
-                continue
-            }
-            if pendingHeader == nil { recordIndex += 1 }
-            let header = pendingHeader
-            pendingHeader = nil
-            do {
-                let (element, original) = try reader.expandRecord()
-                if kind == .ebucore, recordIndex == 1, Self.isTechnicalOnly(element) {
+            case .record(let kind, let index, let line, let header):
+                if let reason = captured.fieldViolation {
+                    try emit(.rejected(RecordRejection(recordIndex: index, line: line, identifier: header?.identifier,
+                                                       reason: reason)))
+                    return
+                }
+                if kind == .ebucore, index == 1, Self.isTechnicalOnly(captured.element) {
                     // MediaInfo and similar tools write EBUCore documents that describe a media
                     // file's encoding and nothing else: there is no resource to catalogue.
                     throw FileSkipped(reason: "EBUCore purement technique (format, codecs) : aucune métadonnée descriptive")
                 }
-                let input = MapperInput(element: element, original: original, recordIndex: recordIndex, line: line,
-                                        oaiIdentifier: header?.identifier, oaiDatestamp: header?.datestamp)
+                let input = MapperInput(element: captured.element, original: captured.original, recordIndex: index,
+                                        line: line, oaiIdentifier: header?.identifier, oaiDatestamp: header?.datestamp)
                 switch kind.map(input, context) {
                 case .success(let record): try emit(.record(record))
                 case .failure(let rejection): try emit(.rejected(rejection))
                 }
-            } catch let tooLarge as SecureXMLReader.RecordTooLarge {
-                try emit(.rejected(RecordRejection(recordIndex: recordIndex, line: line, identifier: header?.identifier,
-                                                   reason: tooLarge.reason)))
             }
-            more = try reader.skip()
-        }
+        })
         if recordIndex == 0 {
             if sawOAIRecordList { return }
             throw FileSkipped(reason: "aucune notice LOM, IMS, oai_dc ou EBUCore (élément racine <\(rootName ?? "?")>)")

@@ -1,0 +1,700 @@
+internal import CLibXML2
+import Foundation
+import RelaisCore
+
+/// An element met outside records, offered to the scanner's client. Valid only during the call
+/// that receives it (its attributes point into libxml2's buffers).
+struct ScannedStartTag {
+    let name: String
+    let namespace: String?
+    let line: Int
+    fileprivate let attributeCount: Int
+    fileprivate let attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+
+    /// An attribute's value by local name (the last one of that name).
+    func attribute(_ wanted: String) -> String? {
+        guard let attributes else { return nil }
+        var found: String?
+        for index in 0 ..< attributeCount {
+            let base = index * 5
+            guard let name = attributes[base], String(cString: name) == wanted,
+                  let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+            found = XMLRecordScanner.attributeValue(start, end)
+        }
+        return found
+    }
+}
+
+/// What to do with an element met outside records.
+enum ScanDecision {
+    /// Not a record: look inside it.
+    case descend
+    /// A record: build it whole, with its serialization when `serialize`, and hand it over at its end tag.
+    case capture(serialize: Bool)
+}
+
+/// One captured element.
+struct CapturedElement {
+    var element: XElement
+    /// As `xmlNodeDump` writes the element on its own (namespaces declared by ancestors added to
+    /// its start tag): the record "as read", kept for export and hashed to detect changes.
+    var original: String
+    /// A text field over `XMLLimits.maxFieldBytes`: the record is refused, the file goes on.
+    var fieldViolation: String?
+}
+
+/// Streams an XML file through libxml2's SAX2 parser: no tree is built, records are built
+/// straight into `XElement`s and their serialization written as the events arrive, so a record
+/// costs one pass. Same security settings as `SecureXMLReader`: the bytes flow through
+/// `InputGuard`, no network, no entity substitution, no DTD, DOCTYPE and XInclude refused,
+/// depth and size caps. Memory stays flat: only the record being built is held.
+final class XMLRecordScanner {
+    let limits: XMLLimits
+    private let input: InputGuard
+    private let errors = ErrorCollector()
+    private var context: xmlParserCtxtPtr?
+
+    // Unchecked exclusivity: these are touched on every SAX event, only from the parsing
+    // thread, never overlapping; the dynamic checks cost more than the work itself.
+    @exclusivity(unchecked) private var onElement: ((ScannedStartTag) throws -> ScanDecision)?
+    @exclusivity(unchecked) private var onRecord: ((CapturedElement) throws -> Void)?
+    /// The first error a callback threw: it stops the parser and is rethrown by `scan`.
+    @exclusivity(unchecked) private var thrown: (any Error)?
+
+    /// Depth of the next element (0 for the root).
+    @exclusivity(unchecked) private var depth = 0
+    /// Namespace declarations in scope, innermost last; each has an id so that a record can
+    /// tell the ones its ancestors made (ids below `capture.firstDeclaration`).
+    @exclusivity(unchecked) private var declarations: [(prefix: UnsafePointer<xmlChar>?, href: UnsafePointer<xmlChar>?, id: Int)] = []
+    @exclusivity(unchecked) private var declarationCounts: [Int] = []
+    @exclusivity(unchecked) private var nextDeclarationID = 0
+    /// Whether the document declared no encoding: then `xmlNodeDump` writes non-ASCII
+    /// attribute characters as character references (it reads `doc->encoding`).
+    @exclusivity(unchecked) private var documentEncodingIsNull = true
+
+    @exclusivity(unchecked) private var capture: Capture?
+    /// The record's serialization and its elements' text, reused from record to record.
+    private let out = ByteBuffer(capacity: 16 << 10)
+    private let text = ByteBuffer(capacity: 4 << 10)
+
+    init(path: String, limits: XMLLimits = XMLLimits()) throws {
+        _ = SecureXMLReader.libxmlReady
+        guard let file = fopen(path, "rb") else {
+            throw FileRejection(reason: "fichier illisible: \(String(cString: strerror(errno)))")
+        }
+        self.limits = limits
+        self.input = InputGuard(file: file, limits: limits)
+    }
+
+    /// Reads the whole file. `onElement` is asked about every element outside records;
+    /// `onRecord` receives each captured element at its end tag. Either may throw to stop.
+    func scan(onElement: @escaping (ScannedStartTag) throws -> ScanDecision,
+              onRecord: @escaping (CapturedElement) throws -> Void) throws {
+        self.onElement = onElement
+        self.onRecord = onRecord
+        defer { self.onElement = nil; self.onRecord = nil }
+        var handler = xmlSAXHandler()
+        handler.initialized = XML_SAX2_MAGIC
+        handler.startDocument = { user in XMLRecordScanner.this(user).startDocument() }
+        handler.startElementNs = { user, localName, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
+            XMLRecordScanner.this(user).startElement(localName, prefix, uri, Int(namespaceCount), namespaces, Int(attributeCount), attributes)
+        }
+        handler.endElementNs = { user, _, _, _ in XMLRecordScanner.this(user).endElement() }
+        handler.characters = { user, bytes, length in XMLRecordScanner.this(user).characters(bytes, Int(length)) }
+        handler.ignorableWhitespace = handler.characters
+        handler.comment = { user, text in XMLRecordScanner.this(user).comment(text) }
+        handler.processingInstruction = { user, target, data in XMLRecordScanner.this(user).processingInstruction(target, data) }
+        handler.internalSubset = { user, _, _, _ in
+            XMLRecordScanner.this(user).fail(FileRejection(reason: SecureXMLReader.doctypeRefused))
+        }
+        handler.serror = { user, error in
+            guard let user, let error else { return }
+            XMLRecordScanner.this(user).errors.note(error)
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        // Push parsing, fed as xmlTextReader feeds it (the first 4 bytes to detect the encoding,
+        // then 512-byte chunks): libxml2's push and pull parsers differ in small ways (the push
+        // parser keeps a CR of CDATA, for one), and records must read as they always have.
+        // Reads of 4 kB, as the reader's: InputGuard checks a record's size at each read.
+        let chunkSize = 512
+        let readSize = 4096
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: readSize)
+        defer { buffer.deallocate() }
+        var head = 0
+        while head < 4 {
+            let n = Int(input.read(into: buffer + head, count: 4 - head))
+            if n <= 0 { break }
+            head += n
+        }
+        guard let context = withUnsafeMutablePointer(to: &handler, {
+            xmlCreatePushParserCtxt($0, me, buffer, Int32(head), nil)
+        }) else {
+            throw FileRejection(reason: "libxml2 n'a pas pu créer l'analyseur")
+        }
+        self.context = context
+        defer {
+            xmlFreeParserCtxt(context)
+            self.context = nil
+        }
+        _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
+                                                | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_COMPACT.rawValue))
+        var rc: Int32 = 0
+        withExtendedLifetime(self) {
+            var pending = 0
+            var offset = 0
+            while thrown == nil {
+                if offset == pending {
+                    let n = Int(input.read(into: buffer, count: readSize))
+                    if n < 0 { rc = -1; break }
+                    if n == 0 { rc = xmlParseChunk(context, nil, 0, 1); break }
+                    pending = n
+                    offset = 0
+                }
+                let count = min(chunkSize, pending - offset)
+                rc = xmlParseChunk(context, buffer + offset, Int32(count), 0)
+                offset += count
+                if rc != 0 || context.pointee.disableSAX != 0 { break }
+            }
+        }
+        if let thrown { throw thrown }
+        if rc != 0 || context.pointee.wellFormed == 0 || errors.message != nil {
+            throw SecureXMLReader.failure(input: input, errors: errors, limits: limits,
+                                          currentLine: Int(context.pointee.input?.pointee.line ?? 0))
+        }
+    }
+
+    private static func this(_ user: UnsafeMutableRawPointer?) -> XMLRecordScanner {
+        Unmanaged<XMLRecordScanner>.fromOpaque(user!).takeUnretainedValue()
+    }
+
+    private func fail(_ error: any Error) {
+        if thrown == nil { thrown = error }
+        if let context { xmlStopParser(context) }
+    }
+
+    private var currentLine: Int { Int(context?.pointee.input?.pointee.line ?? 0) }
+
+    // MARK: Events
+
+    private func startDocument() {
+        // What xmlSAX2StartDocument copies into doc->encoding.
+        documentEncodingIsNull = context?.pointee.encoding == nil
+    }
+
+    private func startElement(_ localName: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?,
+                              _ uri: UnsafePointer<xmlChar>?, _ namespaceCount: Int,
+                              _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                              _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard thrown == nil else { return }
+        let line = currentLine
+        let namespace = uri.map(namespaceURI)
+        if depth >= limits.maxDepth {
+            return fail(FileRejection(line: line, reason: "imbrication trop profonde (plus de \(limits.maxDepth) niveaux)"))
+        }
+        if let namespace, namespace.hasPrefix("http://www.w3.org/200"), namespace.hasSuffix("/XInclude") {
+            return fail(FileRejection(line: line, reason: "XInclude refusé : un fichier ne peut pas inclure d'autres documents"))
+        }
+        depth += 1
+        for index in 0 ..< namespaceCount {
+            declarations.append((namespaces?[2 * index], namespaces?[2 * index + 1], nextDeclarationID))
+            nextDeclarationID += 1
+        }
+        declarationCounts.append(namespaceCount)
+
+        if capture != nil {
+            capture!.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
+            return
+        }
+        let tag = ScannedStartTag(name: internedName(localName), namespace: namespace, line: line,
+                                  attributeCount: attributeCount, attributes: attributes)
+        do {
+            guard case .capture(let serialize) = try onElement!(tag) else { return }
+            input.recordStart = input.bytesRead
+            out.removeAll()
+            text.removeAll()
+            capture = Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
+                              documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out, text: text)
+            capture!.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func endElement() {
+        guard thrown == nil else { return }
+        depth -= 1
+        let count = declarationCounts.removeLast()
+        if capture != nil, let finished = capture!.close() {
+            capture = nil
+            input.recordStart = nil
+            do { try onRecord!(finished) } catch { fail(error) }
+        }
+        declarations.removeLast(count)
+    }
+
+    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {
+        guard thrown == nil, capture != nil, let bytes, length > 0 else { return }
+        capture!.text(bytes, length)
+    }
+
+    private func comment(_ text: UnsafePointer<xmlChar>?) {
+        guard thrown == nil, capture != nil else { return }
+        capture!.markup(open: "<!--", text.map { [$0] } ?? [], close: "-->")
+    }
+
+    private func processingInstruction(_ target: UnsafePointer<xmlChar>?, _ data: UnsafePointer<xmlChar>?) {
+        guard thrown == nil, capture != nil, let target else { return }
+        capture!.processingInstruction(target, data)
+    }
+
+    // MARK: Names
+
+    /// Names come from libxml2's dictionary: one pointer per distinct name for the parser's
+    /// life, so each becomes a Swift string once. The cached bytes are compared too, so a
+    /// reused address never returns a stale name.
+    @exclusivity(unchecked) private var names: [UnsafeRawPointer: (name: String, bytes: [CChar])] = [:]
+
+    fileprivate func internedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        let raw = UnsafeRawPointer(pointer)
+        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 { return cached.name }
+        let name = String(cString: pointer)
+        names[raw] = (name, Array(name.utf8CString))
+        return name
+    }
+
+    private func namespaceURI(_ pointer: UnsafePointer<xmlChar>) -> String { internedName(pointer) }
+
+    /// The declaration an element or attribute with this prefix refers to (the innermost).
+    fileprivate func declaration(for prefix: UnsafePointer<xmlChar>?) -> (prefix: UnsafePointer<xmlChar>?, href: UnsafePointer<xmlChar>?, id: Int)? {
+        for entry in declarations.reversed() where Self.samePrefix(entry.prefix, prefix) { return entry }
+        return nil
+    }
+
+    static func samePrefix(_ a: UnsafePointer<xmlChar>?, _ b: UnsafePointer<xmlChar>?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (a?, b?): return a == b || strcmp(UnsafeRawPointer(a).assumingMemoryBound(to: CChar.self),
+                                                   UnsafeRawPointer(b).assumingMemoryBound(to: CChar.self)) == 0
+        default: return false
+        }
+    }
+
+    /// An attribute value as SAX2 hands it over: when it held a reference, libxml2 copied it
+    /// and left "&#38;" for each "&" (xmlStringLenGetNodeList decodes it when building a tree).
+    static func attributeValue(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>) -> String {
+        let bytes = UnsafeBufferPointer(start: start, count: end - start)
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: decodeReferences(bytes), as: UTF8.self)
+    }
+
+    /// Character references and the five predefined entities, decoded.
+    static func decodeReferences(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "&"), let semicolon = bytes[index...].firstIndex(of: UInt8(ascii: ";")) else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let name = String(decoding: bytes[(index + 1) ..< semicolon], as: UTF8.self)
+            var scalar: Unicode.Scalar?
+            if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+            } else if name.hasPrefix("#") {
+                scalar = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init)
+            } else {
+                scalar = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"][name]
+            }
+            if let scalar {
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                index = semicolon + 1
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        return out
+    }
+}
+
+/// One record being built: a stack of open elements over one text buffer, and the bytes of its
+/// serialization.
+private struct Capture {
+    struct Frame {
+        var name: String
+        var namespace: String?
+        var line: Int
+        var attributes: [(name: String, value: String)]
+        /// Where this element's children start in `children` (they are gathered there, then
+        /// copied once into an array of the right size).
+        var childrenStart: Int
+        /// Where this element's own text starts in `text` (children truncate theirs at their end).
+        var textStart: Int
+        var qualifiedName: (prefix: UnsafePointer<xmlChar>?, local: UnsafePointer<xmlChar>?)
+        /// Whether ">" was written: an element that gets no content is written "<x/>".
+        var startTagClosed = false
+    }
+
+    let serialize: Bool
+    let firstDeclaration: Int
+    let documentEncodingIsNull: Bool
+    let maxFieldBytes: Int
+    var frames: [Frame] = []
+    /// The finished children of the open elements, in document order.
+    var children: [XElement] = []
+    let text: ByteBuffer
+    let out: ByteBuffer
+    /// Where the root's start tag takes the declarations of namespaces its ancestors made.
+    var rootDeclarationsAt = 0
+    var rootDeclared: [UnsafePointer<xmlChar>?] = []
+    /// Ancestors' declarations the record uses, in the order first used (what xmlNodeDump's
+    /// caller adds with xmlNewNs), by id.
+    var needed: [(prefix: UnsafePointer<xmlChar>?, href: UnsafePointer<xmlChar>?, id: Int)] = []
+    /// The current run of text (one text node in a tree) and its length.
+    var runLength = 0
+    var fieldViolation: String?
+
+    init(serialize: Bool, firstDeclaration: Int, documentEncodingIsNull: Bool, limits: XMLLimits,
+         out: ByteBuffer, text: ByteBuffer) {
+        self.serialize = serialize
+        self.firstDeclaration = firstDeclaration
+        self.documentEncodingIsNull = documentEncodingIsNull
+        self.maxFieldBytes = limits.maxFieldBytes
+        self.out = out
+        self.text = text
+        frames.reserveCapacity(16)
+        children.reserveCapacity(64)
+    }
+
+    private var writing: Bool { serialize && fieldViolation == nil }
+
+    mutating func open(_ scanner: XMLRecordScanner, _ localName: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?,
+                       _ namespace: String?, _ line: Int, _ namespaceCount: Int,
+                       _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                       _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        endRun()
+        closeStartTag()
+        var list: [(name: String, value: String)] = []
+        if attributeCount > 0, let attributes {
+            list.reserveCapacity(attributeCount)
+            for index in 0 ..< attributeCount {
+                let base = index * 5
+                guard let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+                list.append((scanner.internedName(attributes[base]), XMLRecordScanner.attributeValue(start, end)))
+            }
+        }
+        let isRoot = frames.isEmpty
+        if writing {
+            out.append(UInt8(ascii: "<"))
+            writeQualified(prefix, localName)
+            for index in 0 ..< namespaceCount {
+                let declaredPrefix = namespaces?[2 * index]
+                if isRoot { rootDeclared.append(declaredPrefix) }
+                writeDeclaration(declaredPrefix, namespaces?[2 * index + 1])
+            }
+            if isRoot { rootDeclarationsAt = out.count }
+        }
+        if serialize {
+            if namespace != nil { use(scanner.declaration(for: prefix)) }
+        }
+        for index in 0 ..< attributeCount {
+            guard let attributes else { break }
+            let base = index * 5
+            let attributePrefix = attributes[base + 1]
+            if serialize, let attributePrefix, !Self.isXMLPrefix(attributePrefix) {
+                use(scanner.declaration(for: attributePrefix))
+            }
+            if writing, let start = attributes[base + 3], let end = attributes[base + 4] {
+                out.append(UInt8(ascii: " "))
+                writeQualified(attributePrefix, attributes[base])
+                out.append("=\"")
+                writeAttributeValue(start, end)
+                out.append(UInt8(ascii: "\""))
+            }
+        }
+        frames.append(Frame(name: scanner.internedName(localName), namespace: namespace, line: line,
+                            attributes: list, childrenStart: children.count, textStart: text.count,
+                            qualifiedName: (prefix, localName)))
+    }
+
+    /// Ends the current element; returns the record when it was the root.
+    mutating func close() -> CapturedElement? {
+        endRun()
+        let frame = frames.removeLast()
+        if writing {
+            if frame.startTagClosed {
+                out.append("</")
+                writeQualified(frame.qualifiedName.prefix, frame.qualifiedName.local)
+                out.append(UInt8(ascii: ">"))
+            } else {
+                out.append("/>")
+            }
+        }
+        let ownText: String
+        if text.count > frame.textStart, !Self.isXMLWhitespace(text.base + frame.textStart, text.count - frame.textStart) {
+            ownText = String(decoding: UnsafeBufferPointer(start: text.base + frame.textStart, count: text.count - frame.textStart),
+                             as: UTF8.self)
+            text.truncate(to: frame.textStart)
+        } else {
+            // Only the indentation around children (or nothing): every reader of `ownText` takes
+            // blank text as no text (trimmed, collapsed, or filtered out), and most elements of a
+            // pretty-printed record are like this, so no string is made for it.
+            text.truncate(to: frame.textStart)
+            ownText = ""
+        }
+        let elementChildren: [XElement]
+        if children.count > frame.childrenStart {
+            elementChildren = Array(children[frame.childrenStart...])
+            children.removeSubrange(frame.childrenStart...)
+        } else {
+            elementChildren = []
+        }
+        let element = XElement(name: frame.name, namespace: frame.namespace, attributeList: frame.attributes,
+                               children: elementChildren, ownText: ownText, line: frame.line)
+        if !frames.isEmpty {
+            children.append(element)
+            return nil
+        }
+        var original = ""
+        if writing {
+            let declarations = ByteBuffer(capacity: 128)
+            for entry in needed where !rootDeclared.contains(where: { XMLRecordScanner.samePrefix($0, entry.prefix) }) {
+                Self.appendDeclaration(entry.prefix, entry.href, to: declarations)
+            }
+            out.insert(declarations, at: rootDeclarationsAt)
+            original = String(decoding: UnsafeBufferPointer(start: out.base, count: out.count), as: UTF8.self)
+        }
+        return CapturedElement(element: element, original: original, fieldViolation: fieldViolation)
+    }
+
+    mutating func text(_ bytes: UnsafePointer<xmlChar>, _ length: Int) {
+        closeStartTag()
+        runLength += length
+        if runLength > maxFieldBytes { return }
+        text.append(bytes, length)
+        if writing { writeEscapedText(bytes, length) }
+    }
+
+    mutating func markup(open: StaticString, _ content: [UnsafePointer<xmlChar>], close: StaticString) {
+        endRun()
+        closeStartTag()
+        guard writing else { return }
+        out.append(open)
+        for piece in content { appendCString(piece) }
+        out.append(close)
+    }
+
+    mutating func processingInstruction(_ target: UnsafePointer<xmlChar>, _ data: UnsafePointer<xmlChar>?) {
+        endRun()
+        closeStartTag()
+        guard writing else { return }
+        out.append("<?")
+        appendCString(target)
+        if let data {
+            out.append(UInt8(ascii: " "))
+            appendCString(data)
+        }
+        out.append("?>")
+    }
+
+    // MARK: Serialization, as libxml2 2.9's xmlNodeDump writes it
+
+    private mutating func endRun() {
+        if runLength > maxFieldBytes, let frame = frames.last {
+            // The last oversized field is the one reported, as the tree walk did.
+            fieldViolation = "champ <\(frame.name)> de \(runLength) octets (maximum \(maxFieldBytes))"
+            out.removeAll()
+        }
+        runLength = 0
+    }
+
+    private mutating func closeStartTag() {
+        guard !frames.isEmpty, !frames[frames.count - 1].startTagClosed else { return }
+        frames[frames.count - 1].startTagClosed = true
+        if writing { out.append(UInt8(ascii: ">")) }
+    }
+
+    private mutating func use(_ declaration: (prefix: UnsafePointer<xmlChar>?, href: UnsafePointer<xmlChar>?, id: Int)?) {
+        guard let declaration, declaration.id < firstDeclaration,
+              !needed.contains(where: { $0.id == declaration.id }) else { return }
+        needed.append(declaration)
+    }
+
+    private static func isXMLWhitespace(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for index in 0 ..< count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x09, 0x0D: continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    private static func isXMLPrefix(_ prefix: UnsafePointer<xmlChar>?) -> Bool {
+        guard let prefix else { return false }
+        return strcmp(UnsafeRawPointer(prefix).assumingMemoryBound(to: CChar.self), "xml") == 0
+    }
+
+    private mutating func appendCString(_ pointer: UnsafePointer<xmlChar>) {
+        out.append(pointer, strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)))
+    }
+
+    private mutating func writeQualified(_ prefix: UnsafePointer<xmlChar>?, _ local: UnsafePointer<xmlChar>?) {
+        if let prefix {
+            appendCString(prefix)
+            out.append(UInt8(ascii: ":"))
+        }
+        if let local { appendCString(local) }
+    }
+
+    private mutating func writeDeclaration(_ prefix: UnsafePointer<xmlChar>?, _ href: UnsafePointer<xmlChar>?) {
+        Self.appendDeclaration(prefix, href, to: out)
+    }
+
+    /// ` xmlns:p="href"` (xmlNsDumpOutput; the "xml" prefix is never declared).
+    private static func appendDeclaration(_ prefix: UnsafePointer<xmlChar>?, _ href: UnsafePointer<xmlChar>?,
+                                          to out: ByteBuffer) {
+        guard let href else { return }
+        if isXMLPrefix(prefix) { return }
+        out.append(" xmlns")
+        if let prefix {
+            out.append(UInt8(ascii: ":"))
+            out.append(prefix, strlen(UnsafeRawPointer(prefix).assumingMemoryBound(to: CChar.self)))
+        }
+        out.append(UInt8(ascii: "="))
+        // xmlBufWriteQuotedString: double quotes, or single ones when the value holds a double
+        // quote, or double quotes with &quot; when it holds both.
+        let value = UnsafeBufferPointer(start: href, count: strlen(UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)))
+        if value.contains(UInt8(ascii: "\"")) {
+            if value.contains(UInt8(ascii: "'")) {
+                out.append(UInt8(ascii: "\""))
+                for byte in value {
+                    if byte == UInt8(ascii: "\"") { out.append("&quot;") } else { out.append(byte) }
+                }
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out.append(UInt8(ascii: "'"))
+                out.append(value.baseAddress!, value.count)
+                out.append(UInt8(ascii: "'"))
+            }
+        } else {
+            out.append(UInt8(ascii: "\""))
+            out.append(value.baseAddress!, value.count)
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// Text content: xmlEscapeContent ("<", ">", "&" and CR escaped; the rest as it is).
+    private mutating func writeEscapedText(_ bytes: UnsafePointer<xmlChar>, _ length: Int) {
+        var runStart = 0
+        for index in 0 ..< length {
+            let replacement: StaticString
+            switch bytes[index] {
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case 0x0D: replacement = "&#13;"
+            default: continue
+            }
+            out.append(bytes + runStart, index - runStart)
+            out.append(replacement)
+            runStart = index + 1
+        }
+        out.append(bytes + runStart, length - runStart)
+    }
+
+    /// Attribute values: xmlBufAttrSerializeTxtContent (markup characters, quotes, tab and line
+    /// breaks escaped; non-ASCII characters as references when the document declared no encoding).
+    private mutating func writeAttributeValue(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>) {
+        let raw = UnsafeBufferPointer(start: start, count: end - start)
+        let decoded: [UInt8]? = raw.contains(UInt8(ascii: "&")) ? XMLRecordScanner.decodeReferences(raw) : nil
+        func write(_ value: UnsafeBufferPointer<UInt8>) {
+            var index = 0
+            while index < value.count {
+                let byte = value[index]
+                switch byte {
+                case UInt8(ascii: "<"): out.append("&lt;")
+                case UInt8(ascii: ">"): out.append("&gt;")
+                case UInt8(ascii: "&"): out.append("&amp;")
+                case UInt8(ascii: "\""): out.append("&quot;")
+                case 0x0A: out.append("&#10;")
+                case 0x0D: out.append("&#13;")
+                case 0x09: out.append("&#9;")
+                default:
+                    if byte >= 0x80 && documentEncodingIsNull {
+                        let count = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                        let end = min(index + count, value.count)
+                        let scalar = String(decoding: UnsafeBufferPointer(rebasing: value[index ..< end]), as: UTF8.self)
+                            .unicodeScalars.first?.value ?? 0xFFFD
+                        let reference = Array("&#x\(String(scalar, radix: 16, uppercase: true));".utf8)
+                        reference.withUnsafeBufferPointer { out.append($0.baseAddress!, $0.count) }
+                        index = end
+                        continue
+                    }
+                    out.append(byte)
+                }
+                index += 1
+            }
+        }
+        if let decoded { decoded.withUnsafeBufferPointer(write) } else { write(raw) }
+    }
+}
+
+/// A growable byte buffer: appends are a capacity check and a memcpy, without the uniqueness
+/// and bounds checks of an Array on every SAX event.
+final class ByteBuffer {
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var grown = capacity * 2
+        while grown < count + extra { grown *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = grown
+    }
+
+    func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
+        guard length > 0 else { return }
+        reserve(length)
+        (base + count).update(from: bytes, count: length)
+        count += length
+    }
+
+    func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    func append(_ string: StaticString) {
+        append(string.utf8Start, string.utf8CodeUnitCount)
+    }
+
+    func insert(_ other: ByteBuffer, at offset: Int) {
+        guard other.count > 0 else { return }
+        reserve(other.count)
+        (base + offset + other.count).update(from: base + offset, count: count - offset)
+        (base + offset).update(from: other.base, count: other.count)
+        count += other.count
+    }
+
+    func truncate(to length: Int) { count = min(count, length) }
+
+    func removeAll() { count = 0 }
+}
