@@ -67,6 +67,12 @@ import RelaisCore
         #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
     }
 
+    @Test func vCardTrimMatchesFoundation() {
+        for value in Self.fuzzed(4_000, maxPieces: 5) + ["École", "Zoé", "\u{A0}École\u{A0}", "\u{3000}x", "é\u{2009}"] {
+            #expect(VCard.trimSpaces(value) == value.trimmingCharacters(in: .whitespaces), "\(Array(value.unicodeScalars))")
+        }
+    }
+
     @Test func keywordsSplitAsBefore() {
         var differing: [String] = []
         for value in Self.fuzzed(4_000, maxPieces: 6) + ["a,b", "a\u{37E}b", "a,\u{301}b", "une seule"] {

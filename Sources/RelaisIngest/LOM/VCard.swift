@@ -134,6 +134,12 @@ struct VCard: Sendable {
         let utf8 = value.utf8
         guard let first = utf8.first, let last = utf8.last else { return value }
         if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 && first < 0x80 && last < 0x80 { return value }
+        // A non-ASCII end ("École", "Zoé") is trimmed only when it is whitespace itself: asking the
+        // set about the two end scalars spares Foundation's copy of the whole string.
+        if let head = value.unicodeScalars.first, let tail = value.unicodeScalars.last,
+           !CharacterSet.whitespaces.contains(head), !CharacterSet.whitespaces.contains(tail) {
+            return value
+        }
         return value.trimmingCharacters(in: .whitespaces)
     }
 
