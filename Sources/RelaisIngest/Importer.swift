@@ -196,9 +196,9 @@ public final class Importer {
 
     // MARK: One file
 
-    /// The parser of the next file, started as soon as the current file's records are stored:
-    /// it parses while the current file's search index is flushed and its transaction commits,
-    /// when nothing parsed before.
+    /// The parser of the next file, started when the current file's storing starts: it parses
+    /// while the current file's last records are stored, its search index flushed and its
+    /// transaction committed, when nothing parsed before.
     private var prefetched: (url: URL, job: ParseJob)?
 
     private func parser(for detected: DetectedFormat) -> (any RecordParser)? {
@@ -265,6 +265,10 @@ public final class Importer {
             let work = {
                 let parsing = job ?? ParseJob(parser: parser, file: entry.url, context: context)
                 job = parsing
+                // The next file is parsed from now on too: when this file's parsing ends, its last
+                // queued records are still to store, then its index to flush and its transaction to
+                // commit; the parsing thread sat idle through all that. Its queue bounds how far it gets.
+                if let next, self.prefetched == nil { self.prefetch(next) }
                 try parsing.consume { event in
                     seen += 1
                     if seen % 1000 == 0 { recordProgress(seen) }
@@ -323,7 +327,6 @@ public final class Importer {
                                                 identifier: rejection.identifier, reason: rejection.reason))
                     }
                 }
-                if let next { self.prefetch(next) }
                 let summary = counts.values.reduce(into: ImportCounts()) { $0.add($1) }
                 try self.onFileCommitting?(entry.display, summary)
                 if !self.dryRun {
