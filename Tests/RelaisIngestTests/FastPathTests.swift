@@ -67,6 +67,34 @@ import RelaisCore
         #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
     }
 
+    @Test func vCardsReadOnBytesAsInGeneral() {
+        let lines = ["BEGIN:VCARD", "begin:vcard", "VERSION:3.0", "FN:Anne Dupont", "fn:Zoé Leroy ", "N:Dupont;Anne;;;",
+                     "N:;;", "ORG:École de Ciney;Section", "ORG:", "EMAIL:a@b.be", "item1.EMAIL;TYPE=work:x@y.be",
+                     " suite pliée", "\tsuite", "FN;CHARSET=UTF-8:Émile", "FN\u{301}:X", "FN:A\\,B\\;C\\nD",
+                     "ORG;ENCODING=QUOTED-PRINTABLE:=C3=89cole", "FN:=", "END:VCARD", "", " ", "\u{A0}FN:Nbsp\u{A0}",
+                     "X-Ë:é", ";;FN:x", ".FN:y", "a.b.FN:z", "FN", ":", "FN:\u{A0}", "ORG:\u{3000}Loin\u{3000}",
+                     "FN:e\u{301}", "\r", "FN:Ligne\r"]
+        var generator = SystemRandomNumberGenerator()
+        var onBytes = 0
+        for _ in 0 ..< 4_000 {
+            let count = Int.random(in: 1 ... 8, using: &generator)
+            // Mostly the usual shape (BEGIN first, LF, plain lines), so that both paths are taken.
+            let body = (0 ..< count).map { _ in
+                Int.random(in: 0 ..< 10, using: &generator) < 8 ? lines[2 ... 14].randomElement(using: &generator)!
+                    : lines.randomElement(using: &generator)!
+            }
+            let text = (["BEGIN:VCARD"] + body).joined(separator: Int.random(in: 0 ..< 10, using: &generator) < 8 ? "\n" : "\r\n")
+            let general = VCard(general: text)
+            let card = VCard(text)
+            if VCard.parsedOnBytes(text) != nil { onBytes += 1 }
+            #expect(card.formattedName == general.formattedName && card.name == general.name
+                        && card.organization == general.organization && card.email == general.email,
+                    "\(Array(text.unicodeScalars))")
+        }
+        // Both paths were exercised.
+        #expect(onBytes > 500 && onBytes < 3_900, "\(onBytes)")
+    }
+
     @Test func vCardTrimMatchesFoundation() {
         for value in Self.fuzzed(4_000, maxPieces: 5) + ["École", "Zoé", "\u{A0}École\u{A0}", "\u{3000}x", "é\u{2009}"] {
             #expect(VCard.trimSpaces(value) == value.trimmingCharacters(in: .whitespaces), "\(Array(value.unicodeScalars))")

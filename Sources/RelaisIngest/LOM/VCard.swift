@@ -9,6 +9,123 @@ struct VCard: Sendable {
 
     /// Parses a vCard; text that is not a vCard is taken as a plain name.
     init(_ raw: String) {
+        if let card = Self.parsedOnBytes(raw) {
+            self = card
+        } else {
+            self.init(general: raw)
+        }
+    }
+
+    private init() {}
+
+    /// The usual vCard, read on its bytes: plain text (see `isPlain`: there a byte boundary is a
+    /// Character boundary, so splitting, trimming and "starts with a space" mean the same on
+    /// bytes), ASCII property names, no quoted-printable. Anything else returns nil and goes
+    /// through `init(general:)`, which handles every case.
+    static func parsedOnBytes(_ raw: String) -> VCard? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> VCard? in
+            guard bytes.count >= 11, isPlain(bytes), containsBeginVCard(bytes), !containsQuotedPrintable(bytes) else { return nil }
+            var card = VCard()
+            var logical: [UInt8] = []
+            var haveLine = false
+            var unusual = false
+            func process(_ line: [UInt8]) {
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+                var head = line[..<colon]
+                if head.contains(where: { $0 >= 0x80 }) { unusual = true; return }
+                // The property: the last "."-part of the first non-empty ";"-part of the head.
+                while let first = head.first, first == UInt8(ascii: ";") { head = head.dropFirst() }
+                guard !head.isEmpty else { return }
+                let firstParameter = head.prefix(while: { $0 != UInt8(ascii: ";") })
+                let property = firstParameter.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: true).last ?? []
+                func named(_ name: StaticString) -> Bool {
+                    guard property.count == name.utf8CodeUnitCount else { return false }
+                    var offset = 0
+                    for byte in property {
+                        let upper: UInt8 = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                        if upper != name.utf8Start[offset] { return false }
+                        offset += 1
+                    }
+                    return true
+                }
+                let value = { String(decoding: line[(colon + 1)...], as: UTF8.self) }
+                if named("FN") {
+                    card.formattedName = unescape(value())
+                } else if named("N") {
+                    let parts = split(value(), on: ";", omittingEmpty: false).map { unescape(String($0)) }
+                    let family = parts.first ?? ""
+                    let given = parts.count > 1 ? parts[1] : ""
+                    let joined = [given, family].filter { !$0.isEmpty }.joined(separator: " ")
+                    if !joined.isEmpty { card.name = joined }
+                } else if named("ORG") {
+                    let first = split(value(), on: ";").first.map { unescape(String($0)) } ?? ""
+                    if !first.isEmpty { card.organization = first }
+                } else if named("EMAIL") {
+                    card.email = value()
+                }
+            }
+            for physical in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                if let first = physical.first, first == 0x20 || first == 0x09, haveLine {
+                    logical.append(contentsOf: physical.dropFirst())
+                    continue
+                }
+                if haveLine { process(logical) }
+                logical.removeAll(keepingCapacity: true)
+                logical.append(contentsOf: trimmedSpaces(physical))
+                haveLine = true
+            }
+            if haveLine { process(logical) }
+            if unusual { return nil }
+            if card.formattedName?.isEmpty == true { card.formattedName = nil }
+            return card
+        }
+    }
+
+    /// `trimSpaces` on plain bytes: spaces, tabs and no-break spaces (C2 A0), the only
+    /// `.whitespaces` members below U+0300.
+    static func trimmedSpaces(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        var slice = bytes
+        while true {
+            if let first = slice.first, first == 0x20 || first == 0x09 {
+                slice = slice.dropFirst()
+            } else if slice.count >= 2, slice[slice.startIndex] == 0xC2, slice[slice.startIndex + 1] == 0xA0 {
+                slice = slice.dropFirst(2)
+            } else {
+                break
+            }
+        }
+        while true {
+            if let last = slice.last, last == 0x20 || last == 0x09 {
+                slice = slice.dropLast()
+            } else if slice.count >= 2, slice[slice.endIndex - 2] == 0xC2, slice[slice.endIndex - 1] == 0xA0 {
+                slice = slice.dropLast(2)
+            } else {
+                break
+            }
+        }
+        return slice
+    }
+
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0xCC && $0 != 0x0D }
+    }
+
+    static func containsQuotedPrintable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let needle = quotedPrintable
+        guard bytes.count >= needle.count else { return false }
+        outer: for start in 0 ... bytes.count - needle.count {
+            for offset in 0 ..< needle.count {
+                let byte = bytes[start + offset]
+                if (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) != needle[offset] { continue outer }
+            }
+            return true
+        }
+        return false
+    }
+
+    /// Parses any vCard, whatever its characters.
+    init(general raw: String) {
         let text = raw.utf8.contains(0x0D)
             ? raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : raw
         guard Self.containsBeginVCard(text) else {
@@ -115,8 +232,13 @@ struct VCard: Sendable {
 
     /// Case-insensitive search for "BEGIN:VCARD" without Foundation.
     static func containsBeginVCard(_ text: String) -> Bool {
-        let needle = Array("begin:vcard".utf8)
-        let bytes = Array(text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer { containsBeginVCard($0) }
+    }
+
+    private static let beginVCard = Array("begin:vcard".utf8)
+
+    static func containsBeginVCard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let needle = beginVCard
         guard bytes.count >= needle.count else { return false }
         outer: for start in 0...(bytes.count - needle.count) {
             for offset in 0..<needle.count {
