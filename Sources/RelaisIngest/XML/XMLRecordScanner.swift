@@ -133,6 +133,8 @@ final class XMLRecordScanner {
         }
         self.context = context
         defer {
+            // The kept namespace points into the parser's dictionary, freed with it.
+            lastNamespace = nil
             xmlFreeParserCtxt(context)
             self.context = nil
         }
@@ -187,11 +189,11 @@ final class XMLRecordScanner {
                               _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard thrown == nil else { return }
         let line = currentLine
-        let namespace = uri.map(namespaceURI)
+        let (namespace, isXInclude) = uri.map(namespaceURI) ?? (nil, false)
         if depth >= limits.maxDepth {
             return fail(FileRejection(line: line, reason: "imbrication trop profonde (plus de \(limits.maxDepth) niveaux)"))
         }
-        if let namespace, namespace.hasPrefix("http://www.w3.org/200"), namespace.hasSuffix("/XInclude") {
+        if isXInclude {
             return fail(FileRejection(line: line, reason: "XInclude refusé : un fichier ne peut pas inclure d'autres documents"))
         }
         depth += 1
@@ -263,7 +265,20 @@ final class XMLRecordScanner {
         return name
     }
 
-    private func namespaceURI(_ pointer: UnsafePointer<xmlChar>) -> String { internedName(pointer) }
+    /// Most elements are in their parent's namespace: the last URI is kept with its XInclude
+    /// verdict, so the same one costs a comparison.
+    @exclusivity(unchecked) private var lastNamespace: (pointer: UnsafePointer<xmlChar>, name: String, isXInclude: Bool)?
+
+    private func namespaceURI(_ pointer: UnsafePointer<xmlChar>) -> (String, Bool) {
+        if let last = lastNamespace, last.pointer == pointer || strcmp(UnsafeRawPointer(last.pointer).assumingMemoryBound(to: CChar.self),
+                                                                       UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)) == 0 {
+            return (last.name, last.isXInclude)
+        }
+        let name = internedName(pointer)
+        let isXInclude = name.hasPrefix("http://www.w3.org/200") && name.hasSuffix("/XInclude")
+        lastNamespace = (pointer, name, isXInclude)
+        return (name, isXInclude)
+    }
 
     /// The declaration an element or attribute with this prefix refers to (the innermost).
     fileprivate func declaration(for prefix: UnsafePointer<xmlChar>?) -> (prefix: UnsafePointer<xmlChar>?, href: UnsafePointer<xmlChar>?, id: Int)? {
@@ -345,7 +360,7 @@ private struct Capture {
     let maxFieldBytes: Int
     var frames: [Frame] = []
     /// The finished children of the open elements, in document order.
-    var children: [XElement] = []
+    let children = ElementStack()
     let text: ByteBuffer
     let out: ByteBuffer
     /// Where the root's start tag takes the declarations of namespaces its ancestors made.
@@ -367,7 +382,6 @@ private struct Capture {
         self.out = out
         self.text = text
         frames.reserveCapacity(16)
-        children.reserveCapacity(64)
     }
 
     private var writing: Bool { serialize && fieldViolation == nil }
@@ -447,16 +461,11 @@ private struct Capture {
             ownText = ""
         }
         let elementChildren: [XElement]
-        if children.count > frame.childrenStart {
-            elementChildren = Array(children[frame.childrenStart...])
-            children.removeSubrange(frame.childrenStart...)
-        } else {
-            elementChildren = []
-        }
+        elementChildren = children.count > frame.childrenStart ? children.take(from: frame.childrenStart) : []
         let element = XElement(name: frame.name, namespace: frame.namespace, attributeList: frame.attributes,
                                children: elementChildren, ownText: ownText, line: frame.line)
         if !frames.isEmpty {
-            children.append(element)
+            children.push(element)
             return nil
         }
         var original = ""
@@ -697,4 +706,43 @@ final class ByteBuffer {
     func truncate(to length: Int) { count = min(count, length) }
 
     func removeAll() { count = 0 }
+}
+
+/// Finished elements waiting for their parent's end tag. Moved in and out without the retain and
+/// release pair per element that copying an Array slice and removing it cost.
+final class ElementStack {
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<XElement>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity = 64
+
+    init() { base = .allocate(capacity: capacity) }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func push(_ element: XElement) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<XElement>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// The elements from `start` on, in order, as an array of their exact size; the stack keeps
+    /// the ones before.
+    func take(from start: Int) -> [XElement] {
+        let taken = count - start
+        let elements = [XElement](unsafeUninitializedCapacity: taken) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: base + start, count: taken)
+            initialized = taken
+        }
+        count = start
+        return elements
+    }
 }
