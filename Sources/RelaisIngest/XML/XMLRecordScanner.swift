@@ -261,6 +261,8 @@ final class XMLRecordScanner {
         let raw = UnsafeRawPointer(pointer)
         if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 { return cached.name }
         let name = String(cString: pointer)
+        // A file can hold any number of distinct names: the cache starts over past a bound.
+        if names.count >= 4096 { names.removeAll(keepingCapacity: true) }
         names[raw] = (name, Array(name.utf8CString))
         return name
     }
