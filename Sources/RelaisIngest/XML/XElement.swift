@@ -89,10 +89,15 @@ public final class XElement: Sendable {
     /// Whether some descendant has this local name: `descendants(name).isEmpty == false` without
     /// building the array, stopping at the first one.
     public func hasDescendant(_ name: String) -> Bool {
-        for child in children {
-            if child.name.caseInsensitiveEquals(name) || child.hasDescendant(name) { return true }
+        // It walks a whole record for every record (the IMS check): the tree holds its elements
+        // for the whole walk, so each visit needs no retain and release of the child.
+        children.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                unowned(unsafe) let child = buffer[index]
+                if child.name.caseInsensitiveEquals(name) || child.hasDescendant(name) { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// An attribute by local name (`xml:lang` is found as `lang`); the last one of that name, as

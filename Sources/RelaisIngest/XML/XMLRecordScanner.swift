@@ -97,10 +97,10 @@ final class XMLRecordScanner {
         handler.initialized = XML_SAX2_MAGIC
         handler.startDocument = { user in XMLRecordScanner.this(user).startDocument() }
         handler.startElementNs = { user, localName, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
-            XMLRecordScanner.this(user).startElement(localName, prefix, uri, Int(namespaceCount), namespaces, Int(attributeCount), attributes)
+            XMLRecordScanner.with(user) { $0.startElement(localName, prefix, uri, Int(namespaceCount), namespaces, Int(attributeCount), attributes) }
         }
-        handler.endElementNs = { user, _, _, _ in XMLRecordScanner.this(user).endElement() }
-        handler.characters = { user, bytes, length in XMLRecordScanner.this(user).characters(bytes, Int(length)) }
+        handler.endElementNs = { user, _, _, _ in XMLRecordScanner.with(user) { $0.endElement() } }
+        handler.characters = { user, bytes, length in XMLRecordScanner.with(user) { $0.characters(bytes, Int(length)) } }
         handler.ignorableWhitespace = handler.characters
         handler.comment = { user, text in XMLRecordScanner.this(user).comment(text) }
         handler.processingInstruction = { user, target, data in XMLRecordScanner.this(user).processingInstruction(target, data) }
@@ -167,6 +167,13 @@ final class XMLRecordScanner {
 
     private static func this(_ user: UnsafeMutableRawPointer?) -> XMLRecordScanner {
         Unmanaged<XMLRecordScanner>.fromOpaque(user!).takeUnretainedValue()
+    }
+
+    /// For the events of every element: `scan` keeps the scanner alive while libxml2 calls
+    /// back, so the call needs no retain and release of it each time.
+    @inline(__always)
+    private static func with(_ user: UnsafeMutableRawPointer?, _ body: (XMLRecordScanner) -> Void) {
+        Unmanaged<XMLRecordScanner>.fromOpaque(user!)._withUnsafeGuaranteedRef(body)
     }
 
     private func fail(_ error: any Error) {
@@ -363,8 +370,10 @@ private struct Capture {
     var frames: [Frame] = []
     /// The finished children of the open elements, in document order.
     let children = ElementStack()
-    let text: ByteBuffer
-    let out: ByteBuffer
+    // The scanner holds these two for its whole life: reached without a retain and release
+    // around each of the many appends of every element.
+    unowned(unsafe) let text: ByteBuffer
+    unowned(unsafe) let out: ByteBuffer
     /// Where the root's start tag takes the declarations of namespaces its ancestors made.
     var rootDeclarationsAt = 0
     var rootDeclared: [UnsafePointer<xmlChar>?] = []
