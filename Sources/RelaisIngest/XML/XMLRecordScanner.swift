@@ -60,6 +60,8 @@ final class XMLRecordScanner {
     @exclusivity(unchecked) private var onRecord: ((CapturedElement) throws -> Void)?
     /// The first error a callback threw: it stops the parser and is rethrown by `scan`.
     @exclusivity(unchecked) private var thrown: (any Error)?
+    /// `thrown != nil`, read on every event without copying the error out.
+    @exclusivity(unchecked) private var stopped = false
 
     /// Depth of the next element (0 for the root).
     @exclusivity(unchecked) private var depth = 0
@@ -72,10 +74,23 @@ final class XMLRecordScanner {
     /// attribute characters as character references (it reads `doc->encoding`).
     @exclusivity(unchecked) private var documentEncodingIsNull = true
 
-    @exclusivity(unchecked) private var capture: Capture?
+    /// The record being built, in memory of its own: mutated in place on every event (as an
+    /// optional stored property it was copied out and back, a retain and release of each of its
+    /// fields per event).
+    private let capture = UnsafeMutablePointer<Capture>.allocate(capacity: 1)
+    @exclusivity(unchecked) private var capturing = false
     /// The record's serialization and its elements' text, reused from record to record.
     private let out = ByteBuffer(capacity: 16 << 10)
     private let text = ByteBuffer(capacity: 4 << 10)
+    private let children = ElementStack()
+
+    deinit {
+        if capturing { capture.deinitialize(count: 1) }
+        capture.deallocate()
+        out.free()
+        text.free()
+        children.free()
+    }
 
     init(path: String, limits: XMLLimits = XMLLimits()) throws {
         _ = SecureXMLReader.libxmlReady
@@ -144,7 +159,7 @@ final class XMLRecordScanner {
         withExtendedLifetime(self) {
             var pending = 0
             var offset = 0
-            while thrown == nil {
+            while !stopped {
                 if offset == pending {
                     let n = Int(input.read(into: buffer, count: readSize))
                     if n < 0 { rc = -1; break }
@@ -178,6 +193,7 @@ final class XMLRecordScanner {
 
     private func fail(_ error: any Error) {
         if thrown == nil { thrown = error }
+        stopped = true
         if let context { xmlStopParser(context) }
     }
 
@@ -194,7 +210,7 @@ final class XMLRecordScanner {
                               _ uri: UnsafePointer<xmlChar>?, _ namespaceCount: Int,
                               _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                               _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        guard thrown == nil else { return }
+        guard !stopped else { return }
         let line = currentLine
         let (namespace, isXInclude) = uri.map(namespaceURI) ?? (nil, false)
         if depth >= limits.maxDepth {
@@ -210,8 +226,8 @@ final class XMLRecordScanner {
         }
         declarationCounts.append(namespaceCount)
 
-        if capture != nil {
-            capture!.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
+        if capturing {
+            capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
             return
         }
         let tag = ScannedStartTag(name: internedName(localName), namespace: namespace, line: line,
@@ -221,20 +237,24 @@ final class XMLRecordScanner {
             input.recordStart = input.bytesRead
             out.removeAll()
             text.removeAll()
-            capture = Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
-                              documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out, text: text)
-            capture!.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
+            children.removeAll()
+            capture.initialize(to: Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
+                              documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out, text: text,
+                                       children: children))
+            capturing = true
+            capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
         } catch {
             fail(error)
         }
     }
 
     private func endElement() {
-        guard thrown == nil else { return }
+        guard !stopped else { return }
         depth -= 1
         let count = declarationCounts.removeLast()
-        if capture != nil, let finished = capture!.close() {
-            capture = nil
+        if capturing, let finished = capture.pointee.close() {
+            capture.deinitialize(count: 1)
+            capturing = false
             input.recordStart = nil
             do { try onRecord!(finished) } catch { fail(error) }
         }
@@ -242,18 +262,18 @@ final class XMLRecordScanner {
     }
 
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {
-        guard thrown == nil, capture != nil, let bytes, length > 0 else { return }
-        capture!.text(bytes, length)
+        guard !stopped, capturing, let bytes, length > 0 else { return }
+        capture.pointee.text(bytes, length)
     }
 
     private func comment(_ text: UnsafePointer<xmlChar>?) {
-        guard thrown == nil, capture != nil else { return }
-        capture!.markup(open: "<!--", text.map { [$0] } ?? [], close: "-->")
+        guard !stopped, capturing else { return }
+        capture.pointee.markup(open: "<!--", text.map { [$0] } ?? [], close: "-->")
     }
 
     private func processingInstruction(_ target: UnsafePointer<xmlChar>?, _ data: UnsafePointer<xmlChar>?) {
-        guard thrown == nil, capture != nil, let target else { return }
-        capture!.processingInstruction(target, data)
+        guard !stopped, capturing, let target else { return }
+        capture.pointee.processingInstruction(target, data)
     }
 
     // MARK: Names
@@ -369,11 +389,10 @@ private struct Capture {
     let maxFieldBytes: Int
     var frames: [Frame] = []
     /// The finished children of the open elements, in document order.
-    let children = ElementStack()
-    // The scanner holds these two for its whole life: reached without a retain and release
-    // around each of the many appends of every element.
-    unowned(unsafe) let text: ByteBuffer
-    unowned(unsafe) let out: ByteBuffer
+    // Handles on memory the scanner owns: copying or using them counts no reference.
+    let children: ElementStack
+    let text: ByteBuffer
+    let out: ByteBuffer
     /// Where the root's start tag takes the declarations of namespaces its ancestors made.
     var rootDeclarationsAt = 0
     var rootDeclared: [UnsafePointer<xmlChar>?] = []
@@ -385,13 +404,14 @@ private struct Capture {
     var fieldViolation: String?
 
     init(serialize: Bool, firstDeclaration: Int, documentEncodingIsNull: Bool, limits: XMLLimits,
-         out: ByteBuffer, text: ByteBuffer) {
+         out: ByteBuffer, text: ByteBuffer, children: ElementStack) {
         self.serialize = serialize
         self.firstDeclaration = firstDeclaration
         self.documentEncodingIsNull = documentEncodingIsNull
         self.maxFieldBytes = limits.maxFieldBytes
         self.out = out
         self.text = text
+        self.children = children
         frames.reserveCapacity(16)
     }
 
@@ -471,8 +491,7 @@ private struct Capture {
             text.truncate(to: frame.textStart)
             ownText = ""
         }
-        let elementChildren: [XElement]
-        elementChildren = children.count > frame.childrenStart ? children.take(from: frame.childrenStart) : []
+        let elementChildren = children.count > frame.childrenStart ? children.take(from: frame.childrenStart) : []
         let element = XElement(name: frame.name, namespace: frame.namespace, attributeList: frame.attributes,
                                children: elementChildren, ownText: ownText, line: frame.line)
         if !frames.isEmpty {
@@ -482,6 +501,7 @@ private struct Capture {
         var original = ""
         if writing {
             let declarations = ByteBuffer(capacity: 128)
+            defer { declarations.free() }
             for entry in needed where !rootDeclared.contains(where: { XMLRecordScanner.samePrefix($0, entry.prefix) }) {
                 Self.appendDeclaration(entry.prefix, entry.href, to: declarations)
             }
@@ -664,42 +684,53 @@ private struct Capture {
     }
 }
 
-/// A growable byte buffer: appends are a capacity check and a memcpy, without the uniqueness
-/// and bounds checks of an Array on every SAX event.
-final class ByteBuffer {
-    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private(set) var count = 0
-    @exclusivity(unchecked) private var capacity: Int
+/// A growable byte buffer behind a pointer: a handle that counts no reference, so the many
+/// appends of every SAX event cost a capacity check and a memcpy. Its owner calls `free()`.
+struct ByteBuffer {
+    private struct Header {
+        var base: UnsafeMutablePointer<UInt8>
+        var count: Int
+        var capacity: Int
+    }
+    private let header: UnsafeMutablePointer<Header>
 
     init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+        let capacity = max(capacity, 16)
+        header = .allocate(capacity: 1)
+        header.initialize(to: Header(base: .allocate(capacity: capacity), count: 0, capacity: capacity))
     }
 
-    deinit { base.deallocate() }
+    func free() {
+        header.pointee.base.deallocate()
+        header.deallocate()
+    }
+
+    var base: UnsafeMutablePointer<UInt8> { header.pointee.base }
+    var count: Int { header.pointee.count }
 
     private func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
-        var grown = capacity * 2
-        while grown < count + extra { grown *= 2 }
+        let needed = header.pointee.count + extra
+        guard needed > header.pointee.capacity else { return }
+        var grown = header.pointee.capacity * 2
+        while grown < needed { grown *= 2 }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        bigger.update(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity = grown
+        bigger.update(from: header.pointee.base, count: header.pointee.count)
+        header.pointee.base.deallocate()
+        header.pointee.base = bigger
+        header.pointee.capacity = grown
     }
 
     func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
         guard length > 0 else { return }
         reserve(length)
-        (base + count).update(from: bytes, count: length)
-        count += length
+        (header.pointee.base + header.pointee.count).update(from: bytes, count: length)
+        header.pointee.count += length
     }
 
     func append(_ byte: UInt8) {
         reserve(1)
-        base[count] = byte
-        count += 1
+        header.pointee.base[header.pointee.count] = byte
+        header.pointee.count += 1
     }
 
     func append(_ string: StaticString) {
@@ -707,53 +738,72 @@ final class ByteBuffer {
     }
 
     func insert(_ other: ByteBuffer, at offset: Int) {
-        guard other.count > 0 else { return }
-        reserve(other.count)
-        (base + offset + other.count).update(from: base + offset, count: count - offset)
-        (base + offset).update(from: other.base, count: other.count)
-        count += other.count
+        let inserted = other.count
+        guard inserted > 0 else { return }
+        reserve(inserted)
+        let base = header.pointee.base
+        (base + offset + inserted).update(from: base + offset, count: header.pointee.count - offset)
+        (base + offset).update(from: other.base, count: inserted)
+        header.pointee.count += inserted
     }
 
-    func truncate(to length: Int) { count = min(count, length) }
+    func truncate(to length: Int) { header.pointee.count = min(header.pointee.count, length) }
 
-    func removeAll() { count = 0 }
+    func removeAll() { header.pointee.count = 0 }
 }
 
-/// Finished elements waiting for their parent's end tag. Moved in and out without the retain and
-/// release pair per element that copying an Array slice and removing it cost.
-final class ElementStack {
-    @exclusivity(unchecked) private var base: UnsafeMutablePointer<XElement>
-    @exclusivity(unchecked) private(set) var count = 0
-    @exclusivity(unchecked) private var capacity = 64
+/// Finished elements waiting for their parent's end tag, behind a pointer like `ByteBuffer`.
+/// Moved in and out without the retain and release pair per element that copying an Array
+/// slice and removing it cost. Its owner calls `free()`.
+struct ElementStack {
+    private struct Header {
+        var base: UnsafeMutablePointer<XElement>
+        var count: Int
+        var capacity: Int
+    }
+    private let header: UnsafeMutablePointer<Header>
 
-    init() { base = .allocate(capacity: capacity) }
-
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
+    init() {
+        header = .allocate(capacity: 1)
+        header.initialize(to: Header(base: .allocate(capacity: 64), count: 0, capacity: 64))
     }
 
+    func free() {
+        removeAll()
+        header.pointee.base.deallocate()
+        header.deallocate()
+    }
+
+    var count: Int { header.pointee.count }
+
     func push(_ element: XElement) {
-        if count == capacity {
-            let bigger = UnsafeMutablePointer<XElement>.allocate(capacity: capacity * 2)
-            bigger.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = bigger
-            capacity *= 2
+        if header.pointee.count == header.pointee.capacity {
+            let capacity = header.pointee.capacity * 2
+            let bigger = UnsafeMutablePointer<XElement>.allocate(capacity: capacity)
+            bigger.moveInitialize(from: header.pointee.base, count: header.pointee.count)
+            header.pointee.base.deallocate()
+            header.pointee.base = bigger
+            header.pointee.capacity = capacity
         }
-        (base + count).initialize(to: element)
-        count += 1
+        (header.pointee.base + header.pointee.count).initialize(to: element)
+        header.pointee.count += 1
     }
 
     /// The elements from `start` on, in order, as an array of their exact size; the stack keeps
     /// the ones before.
     func take(from start: Int) -> [XElement] {
-        let taken = count - start
+        let taken = header.pointee.count - start
+        let source = header.pointee.base + start
         let elements = [XElement](unsafeUninitializedCapacity: taken) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: base + start, count: taken)
+            buffer.baseAddress!.moveInitialize(from: source, count: taken)
             initialized = taken
         }
-        count = start
+        header.pointee.count = start
         return elements
+    }
+
+    func removeAll() {
+        header.pointee.base.deinitialize(count: header.pointee.count)
+        header.pointee.count = 0
     }
 }
