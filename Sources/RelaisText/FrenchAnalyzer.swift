@@ -167,6 +167,33 @@ public enum FrenchAnalyzer {
         return result
     }
 
+    /// The words of `text` as `words(text)` gives them, each as its surface UTF-8 (valid only
+    /// during the call) and a function that builds the `Word` on demand: for callers that key
+    /// a cache by surface and seldom need the strings (a word's normalized form and digits
+    /// depend only on its surface bytes).
+    public static func forEachWord(
+        _ text: String, _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ word: () -> Word) -> Void
+    ) {
+        var text = text
+        text.withUTF8 { buf in
+            var seg = Segmenter(buf)
+            defer { seg.free() }
+            while seg.nextChain() {
+                let k = seg.parts.count
+                for i in 0..<k {
+                    let part = seg.parts[i]
+                    let surface = UnsafeBufferPointer(start: seg.bytes + part.start, count: part.end - part.start)
+                    body(surface) {
+                        Word(surface: String(decoding: surface, as: UTF8.self),
+                             normalized: string(seg.norm.p + part.normStart, part.normEnd - part.normStart),
+                             start: part.start, end: part.end, hasDigits: part.hasDigits,
+                             isNumeric: part.allDigits, joinedWithNext: i < k - 1)
+                    }
+                }
+            }
+        }
+    }
+
     /// The single term a query word becomes: `fold(stem(w))` if `w` has accents, else
     /// `stem(w)`; `fold(w)` if it has digits. An elided head is dropped ("l'école" -> "ecol")
     /// and the parts of a compound are joined ("e-mail" -> "email"). Empty for a word with no
