@@ -4,7 +4,8 @@ struct RelaisBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relais-bench",
         abstract: "Benchmarks for Relais: synthetic LOM corpus generator, import and search benchmarks.",
-        subcommands: [GenerateCommand.self, ImportBenchCommand.self, PhasesCommand.self, SearchBenchCommand.self]
+        subcommands: [GenerateCommand.self, ImportBenchCommand.self, PhasesCommand.self, SearchBenchCommand.self,
+                      StoreBenchCommand.self]
     )
 }
 
