@@ -270,16 +270,13 @@ public final class Store {
     /// Counts each distinct word of the title and keywords once per resource. Counts only grow
     /// (an update or deletion does not decrement): they rank suggestions, they are not facts.
     private func addToLexicon(_ resource: Resource) throws {
-        for (folded, word) in lexiconEntries.words(of: resource) {
-            pendingLexicon[folded, default: (word, 0)].documents += 1
-        }
+        lexicon.add(resource)
     }
-
-    private var lexiconEntries = LexiconEntries()
 
     /// Lexicon counts gathered since the last flush: one upsert per distinct word and file,
     /// not one per word and record.
-    private var pendingLexicon: [String: (word: String, documents: Int)] = [:]
+    private var lexicon = LexiconCounts()
+
     private lazy var addLexicon = try! db.prepare("""
         INSERT INTO lexicon (folded, word, documents) VALUES (?, ?, ?)
         ON CONFLICT (folded) DO UPDATE SET documents = documents + excluded.documents
@@ -287,10 +284,13 @@ public final class Store {
 
     /// Writes what `write` deferred; call before committing the transaction.
     public func flushPending() throws {
-        for (folded, entry) in pendingLexicon {
-            try addLexicon.run([folded, entry.word, entry.documents])
+        try lexicon.drain { folded, word, documents in
+            addLexicon.reset()
+            try addLexicon.bind(1, folded)
+            try addLexicon.bind(2, word)
+            try addLexicon.bind(3, documents)
+            try addLexicon.runBound()
         }
-        pendingLexicon.removeAll(keepingCapacity: true)
         try flushSearchIndex()
     }
 
@@ -303,7 +303,7 @@ public final class Store {
     private func discardPending() {
         pendingSearchRows.removeAll(keepingCapacity: true)
         pendingSearchSet.removeAll(keepingCapacity: true)
-        pendingLexicon.removeAll(keepingCapacity: true)
+        lexicon.discard()
     }
 
     private func flushSearchIndex() throws {
@@ -395,68 +395,6 @@ extension Resource {
     var classifications: [(Facet, [TermValue])] {
         [(.level, levels), (.domain, domains), (.resourceType, resourceTypes),
          (.intendedRole, intendedRoles), (.specificNeed, specificNeeds)]
-    }
-}
-
-/// What a word of a title or keyword gives the lexicon, by its surface: the same few thousand
-/// words recur from record to record, and analyzing each occurrence (strings, folding, case
-/// mappings) was a tenth of the storing thread. The key is the surface's exact bytes (String
-/// equality would merge canonically equivalent spellings, which the lexicon keeps apart).
-struct LexiconEntries {
-    struct Entry {
-        var folded: String
-        var word: String
-    }
-
-    /// Byte-exact key. Most words fit a small string, so making one allocates nothing.
-    struct Key: Hashable {
-        var text: String
-        static func == (a: Key, b: Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-        func hash(into hasher: inout Hasher) {
-            var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-    }
-
-    /// Bounds the memory a long import of varied text can take: past it the cache restarts.
-    let capacity: Int
-    private(set) var entries: [Key: Entry?] = [:]
-
-    init(capacity: Int = 50_000) {
-        self.capacity = capacity
-    }
-
-    /// The distinct words of the resource's titles and keywords, folded form -> word (the
-    /// first spelling met).
-    mutating func words(of resource: Resource) -> [String: String] {
-        var words: [String: String] = [:]
-        for text in resource.titles + resource.keywords {
-            FrenchAnalyzer.forEachWord(text.text) { surface, word in
-                guard let entry = entry(surface, word) else { return }
-                if words[entry.folded] == nil { words[entry.folded] = entry.word }
-            }
-        }
-        return words
-    }
-
-    /// The lexicon entry of a word (nil when the lexicon skips it), from the cache or computed.
-    mutating func entry(_ surface: UnsafeBufferPointer<UInt8>, _ word: () -> FrenchAnalyzer.Word) -> Entry? {
-        let key = Key(text: String(decoding: surface, as: UTF8.self))
-        if let cached = entries[key] { return cached }
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        let entry = Self.compute(word())
-        entries[key] = entry
-        return entry
-    }
-
-    /// Words of two or more letters without digits, folded, as written in lower case unless
-    /// acronyms (CEB, TDAH): "œuvre", not "oeuvre".
-    static func compute(_ word: FrenchAnalyzer.Word) -> Entry? {
-        guard word.normalized.count >= 2 && !word.hasDigits else { return nil }
-        let folded = FrenchAnalyzer.fold(word.normalized)
-        let isAcronym = word.surface.count >= 2 && word.surface == word.surface.uppercased()
-            && word.surface != word.surface.lowercased()
-        return Entry(folded: folded, word: isAcronym ? word.surface : word.surface.lowercased())
     }
 }
 
