@@ -25,9 +25,15 @@ public enum ContentHash {
     /// re-maps records whose bytes did not change.
     public static func hex(_ bytes: some Sequence<UInt8>, salt: String) -> String {
         var hasher = SHA256()
-        hasher.update(data: Data(salt.utf8))
-        hasher.update(data: Data([0]))
-        hasher.update(data: Data(bytes))
+        // Hashed in place when contiguous (a native string's UTF-8, an array): copying salt,
+        // separator and input into three `Data` cost a quarter of this function per record.
+        var salt = salt
+        salt.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+        let hashed: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+        }
+        if hashed == nil { hasher.update(data: Data(bytes)) }
         return Hex.encode(Array(hasher.finalize()))
     }
 }

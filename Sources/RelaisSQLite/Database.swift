@@ -218,6 +218,19 @@ public final class Statement {
         try check(rc)
     }
 
+    /// Binds UTF-8 bytes as TEXT (SQLite copies them): for text built as bytes, which need not
+    /// become a `String` first.
+    public func bind(_ index: Int32, utf8: UnsafeBufferPointer<UInt8>) throws {
+        // A non-null pointer even when empty: a null one would bind NULL, not ''.
+        let rc = withExtendedLifetime(utf8) {
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(Self.emptyText))
+                .assumingMemoryBound(to: CChar.self), Int32(utf8.count), csqlite_transient())
+        }
+        try check(rc)
+    }
+
+    nonisolated(unsafe) private static let emptyText = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
     /// Binds all values in order, after a reset.
     public func bindAll(_ values: [(any SQLBindable)?]) throws {
         reset()
@@ -244,6 +257,13 @@ public final class Statement {
     /// Binds, runs to completion, resets.
     public func run(_ values: [(any SQLBindable)?] = []) throws {
         try bindAll(values)
+        while try step() {}
+        sqlite3_reset(handle)
+    }
+
+    /// Runs to completion with what is bound (after `reset()` and `bind` calls), then resets:
+    /// `run` without its array of existentials, for statements run per row.
+    public func runBound() throws {
         while try step() {}
         sqlite3_reset(handle)
     }

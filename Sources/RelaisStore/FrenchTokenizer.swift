@@ -8,9 +8,12 @@ import RelaisText
 final class FrenchTokenizer: FTS5Tokenizer {
     static let name = "relais_fr"
 
+    /// One instance per connection (see `prepareForRelais`), so one thread at a time.
+    private let cache = TermCache()
+
     func tokenize(_ text: UnsafeBufferPointer<UInt8>, reason: FTS5TokenizeReason,
                   emit: (UnsafeBufferPointer<UInt8>, Int, Int, Bool) -> Bool) {
-        FrenchAnalyzer.tokenize(text, forQuery: false) { term, start, end, colocated in
+        FrenchAnalyzer.tokenize(text, forQuery: false, cache: cache) { term, start, end, colocated in
             emit(term, start, end, colocated)
         }
     }

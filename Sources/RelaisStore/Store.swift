@@ -174,7 +174,8 @@ public final class Store {
     public func write(_ record: StoredRecord, batch: Int64?) throws -> WriteOutcome {
         let resource = record.resource
         let id = resource.id.rawValue
-        try selectHash.bindAll([id])
+        selectHash.reset()
+        try selectHash.bind(1, id)
         var existed = false
         var rowid: Int64 = 0
         if try selectHash.step() {
@@ -189,15 +190,30 @@ public final class Store {
         } else {
             selectHash.reset()
         }
-        let json = try ResourceJSON.encode(resource)
+        var json = JSONWriter(capacity: 4096)
+        try json.resource(resource)
         let search = SearchText(resource)
-        try upsert.run([
-            id, resource.source, resource.sourceIdentifier, resource.format.rawValue,
-            search.title, search.keywords, search.description, search.body,
-            json, record.original, record.provenance.contentHash,
-            record.provenance.file, record.provenance.recordIndex, record.provenance.line, batch,
-            Clock.now(), resource.modified ?? resource.created, resource.duration,
-        ])
+        // Bound one by one: an array of existentials per row cost more than the binding.
+        upsert.reset()
+        try upsert.bind(1, id)
+        try upsert.bind(2, resource.source)
+        try upsert.bind(3, resource.sourceIdentifier)
+        try upsert.bind(4, resource.format.rawValue)
+        try upsert.bind(5, search.title)
+        try upsert.bind(6, search.keywords)
+        try upsert.bind(7, search.description)
+        try upsert.bind(8, search.body)
+        try json.bytes.withUnsafeBufferPointer { try upsert.bind(9, utf8: $0) }
+        try upsert.bind(10, record.original)
+        try upsert.bind(11, record.provenance.contentHash)
+        try upsert.bind(12, record.provenance.file)
+        try upsert.bind(13, record.provenance.recordIndex)
+        try upsert.bind(14, record.provenance.line)
+        try upsert.bind(15, batch)
+        try upsert.bind(16, Clock.now())
+        try upsert.bind(17, resource.modified ?? resource.created)
+        try upsert.bind(18, resource.duration)
+        try upsert.runBound()
         if existed {
             try deleteTerms.run([rowid])
         } else {
@@ -207,21 +223,29 @@ public final class Store {
         }
         for (dimension, values) in resource.classifications {
             for term in Set(values.compactMap(\.term)) {
-                try insertTerm.run([rowid, dimension.rawValue, term])
+                try addTerm(rowid, dimension.rawValue, term)
             }
         }
         if let term = resource.licence?.term {
-            try insertTerm.run([rowid, Facet.licence.rawValue, term])
+            try addTerm(rowid, Facet.licence.rawValue, term)
         }
-        try insertTerm.run([rowid, Store.sourceDimension, resource.source])
+        try addTerm(rowid, Store.sourceDimension, resource.source)
         for language in Set(resource.languages.map { String($0.prefix(while: { $0 != "-" })) }) {
-            try insertTerm.run([rowid, Store.languageDimension, language])
+            try addTerm(rowid, Store.languageDimension, language)
         }
         if !existed { try addToLexicon(resource) }
         writesSincePrune += 1
         if writesSincePrune >= 10_000 { try pruneChanges() }
         if db.isAutocommit { try flushPending() }
         return existed ? .updated : .created
+    }
+
+    private func addTerm(_ row: Int64, _ dimension: String, _ term: String) throws {
+        insertTerm.reset()
+        try insertTerm.bind(1, row)
+        try insertTerm.bind(2, dimension)
+        try insertTerm.bind(3, term)
+        try insertTerm.runBound()
     }
 
     /// The change log keeps the last `changesKept` rows: a reader further behind rebuilds in full.
@@ -246,24 +270,13 @@ public final class Store {
     /// Counts each distinct word of the title and keywords once per resource. Counts only grow
     /// (an update or deletion does not decrement): they rank suggestions, they are not facts.
     private func addToLexicon(_ resource: Resource) throws {
-        var words: [String: String] = [:]
-        for text in resource.titles + resource.keywords {
-            for word in FrenchAnalyzer.words(text.text) where word.normalized.count >= 2 && !word.hasDigits {
-                let folded = FrenchAnalyzer.fold(word.normalized)
-                // As written, in lower case unless it is an acronym (CEB, TDAH): "œuvre", not "oeuvre".
-                let isAcronym = word.surface.count >= 2 && word.surface == word.surface.uppercased()
-                    && word.surface != word.surface.lowercased()
-                if words[folded] == nil { words[folded] = isAcronym ? word.surface : word.surface.lowercased() }
-            }
-        }
-        for (folded, word) in words {
-            pendingLexicon[folded, default: (word, 0)].documents += 1
-        }
+        lexicon.add(resource)
     }
 
     /// Lexicon counts gathered since the last flush: one upsert per distinct word and file,
     /// not one per word and record.
-    private var pendingLexicon: [String: (word: String, documents: Int)] = [:]
+    private var lexicon = LexiconCounts()
+
     private lazy var addLexicon = try! db.prepare("""
         INSERT INTO lexicon (folded, word, documents) VALUES (?, ?, ?)
         ON CONFLICT (folded) DO UPDATE SET documents = documents + excluded.documents
@@ -271,10 +284,13 @@ public final class Store {
 
     /// Writes what `write` deferred; call before committing the transaction.
     public func flushPending() throws {
-        for (folded, entry) in pendingLexicon {
-            try addLexicon.run([folded, entry.word, entry.documents])
+        try lexicon.drain { folded, word, documents in
+            addLexicon.reset()
+            try addLexicon.bind(1, folded)
+            try addLexicon.bind(2, word)
+            try addLexicon.bind(3, documents)
+            try addLexicon.runBound()
         }
-        pendingLexicon.removeAll(keepingCapacity: true)
         try flushSearchIndex()
     }
 
@@ -287,7 +303,7 @@ public final class Store {
     private func discardPending() {
         pendingSearchRows.removeAll(keepingCapacity: true)
         pendingSearchSet.removeAll(keepingCapacity: true)
-        pendingLexicon.removeAll(keepingCapacity: true)
+        lexicon.discard()
     }
 
     private func flushSearchIndex() throws {
@@ -445,7 +461,7 @@ extension JSONWriter {
         }
     }
 
-    fileprivate mutating func resource(_ r: Resource) throws {
+    mutating func resource(_ r: Resource) throws {
         try object { writer, f in
             writer.field("bodyHTML", r.bodyHTML, &f)
             writer.field("contexts", r.contexts, &f)

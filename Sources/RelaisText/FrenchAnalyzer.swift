@@ -89,13 +89,18 @@ public enum FrenchAnalyzer {
     /// `stem(fold(w))` colocated; for a hyphenated or apostrophe compound, after the first
     /// part's terms, the joined word's terms, colocated, over the whole compound's range.
     /// Query side: per word, only `queryTerm(w)`; no colocated terms, no joined forms.
+    ///
+    /// `cache`, when given, remembers the terms of the words it has seen (same terms, computed
+    /// once per distinct word).
     public static func tokenize(
         _ utf8: UnsafeBufferPointer<UInt8>,
         forQuery: Bool,
+        cache: TermCache? = nil,
         _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ colocated: Bool) -> Bool
     ) {
         var seg = Segmenter(utf8)
         var tb = TermBuilder()
+        tb.cache = cache
         defer {
             seg.free()
             tb.free()
@@ -165,6 +170,33 @@ public enum FrenchAnalyzer {
             }
         }
         return result
+    }
+
+    /// The words of `text` as `words(text)` gives them, each as its surface UTF-8 (valid only
+    /// during the call) and a function that builds the `Word` on demand: for callers that key
+    /// a cache by surface and seldom need the strings (a word's normalized form and digits
+    /// depend only on its surface bytes).
+    public static func forEachWord(
+        _ text: String, _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ word: () -> Word) -> Void
+    ) {
+        var text = text
+        text.withUTF8 { buf in
+            var seg = Segmenter(buf)
+            defer { seg.free() }
+            while seg.nextChain() {
+                let k = seg.parts.count
+                for i in 0..<k {
+                    let part = seg.parts[i]
+                    let surface = UnsafeBufferPointer(start: seg.bytes + part.start, count: part.end - part.start)
+                    body(surface) {
+                        Word(surface: String(decoding: surface, as: UTF8.self),
+                             normalized: string(seg.norm.p + part.normStart, part.normEnd - part.normStart),
+                             start: part.start, end: part.end, hasDigits: part.hasDigits,
+                             isNumeric: part.allDigits, joinedWithNext: i < k - 1)
+                    }
+                }
+            }
+        }
     }
 
     /// The single term a query word becomes: `fold(stem(w))` if `w` has accents, else
@@ -339,6 +371,7 @@ struct TermBuilder {
     var a = Scratch<UInt32>(capacity: 64)
     var b = Scratch<UInt32>(capacity: 64)
     var bytes = Scratch<UInt8>(capacity: 256)
+    var cache: TermCache?
 
     func free() {
         a.free()
@@ -384,6 +417,10 @@ struct TermBuilder {
         colocated: Bool, all: Bool,
         _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Bool) -> Bool
     ) -> Bool {
+        if let cache {
+            return emitCachedForms(cache, src, n, hasDigits: hasDigits, ascii: ascii, start: start, end: end,
+                                   colocated: colocated, all: all, emit)
+        }
         let (ma, mb) = forms(src, n, hasDigits: hasDigits, ascii: ascii)
         if ma > 0 {
             bytes.reserve(4 * ma)
@@ -396,6 +433,39 @@ struct TermBuilder {
             if !emit(UnsafeBufferPointer(start: bytes.p, count: len), start, end, colocated || ma > 0) {
                 return false
             }
+        }
+        return true
+    }
+
+    /// `emitForms` through the cache: the same terms with the same flags. Both forms are
+    /// cached (the query side emits only the first), keyed by what `forms` reads.
+    mutating func emitCachedForms(
+        _ cache: TermCache, _ src: UnsafePointer<UInt32>, _ n0: Int, hasDigits: Bool, ascii: Bool, start: Int,
+        end: Int, colocated: Bool, all: Bool,
+        _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Bool) -> Bool
+    ) -> Bool {
+        let n = Swift.min(n0, FrenchAnalyzer.maxTermLength)
+        let (hash, hit) = cache.lookup(src, n, hasDigits: hasDigits, ascii: ascii)
+        let primary: UnsafeBufferPointer<UInt8>
+        let alternative: UnsafeBufferPointer<UInt8>
+        if let hit {
+            (primary, alternative) = hit
+        } else {
+            let (ma, mb) = forms(src, n, hasDigits: hasDigits, ascii: ascii)
+            let ca = Swift.max(ma, 0)
+            let cb = Swift.max(mb, 0)
+            bytes.reserve(4 * (ca + cb))
+            let la = encodeUTF8(a.p, ca, bytes.p)
+            let lb = encodeUTF8(b.p, cb, bytes.p + la)
+            primary = UnsafeBufferPointer(start: bytes.p, count: la)
+            alternative = UnsafeBufferPointer(start: bytes.p + la, count: lb)
+            cache.insert(src, n, hash: hash, primary: primary, alternative: alternative)
+        }
+        if primary.count > 0 && !emit(primary, start, end, colocated) { return false }
+        if all && alternative.count > 0
+            && !emit(alternative, start, end, colocated || primary.count > 0)
+        {
+            return false
         }
         return true
     }

@@ -5,7 +5,7 @@ struct RelaisBench: ParsableCommand {
         commandName: "relais-bench",
         abstract: "Benchmarks for Relais: synthetic LOM corpus generator, import and search benchmarks.",
         subcommands: [GenerateCommand.self, ImportBenchCommand.self, PhasesCommand.self, SearchBenchCommand.self,
-                      ParseBenchCommand.self]
+                      ParseBenchCommand.self, StoreBenchCommand.self]
     )
 }
 
