@@ -452,7 +452,9 @@ public final class Importer {
 /// A file parsed and mapped on a thread of its own while the calling thread stores its records:
 /// two cores, two stages. Started ahead, it parses the next file while the current one commits.
 final class ParseJob: @unchecked Sendable {
-    private let queue = EventQueue(capacity: 256)
+    // Room for two files of 1,000 records: with 256 the parsing thread of the next file filled
+    // the queue and waited through the whole flush of the current file's search index.
+    private let queue = EventQueue(capacity: 2048)
 
     init(parser: any RecordParser, file: URL, context: MappingContext) {
         let queue = self.queue
