@@ -28,24 +28,18 @@ struct ParseBenchCommand: ParsableCommand {
         var results: [Double] = []
         for _ in 0 ..< rounds {
             var records = 0
-            let started = Self.threadCPU()
+            let started = StoreBenchCommand.threadCPU()
             for file in files {
                 let context = MappingContext(vocabularies: vocabularies, source: "bench", file: file.lastPathComponent)
                 try XMLRecordParser().parse(file: file, context: context) { event in
                     if case .record = event { records += 1 }
                 }
             }
-            let microseconds = (Self.threadCPU() - started) / Double(max(records, 1)) * 1e6
+            let microseconds = (StoreBenchCommand.threadCPU() - started) / Double(max(records, 1)) * 1e6
             results.append(microseconds)
             print(String(format: "%d records: %.1f µs/record (parsing thread CPU)", records, microseconds))
         }
         let sorted = results.sorted()
         print(String(format: "min %.1f  median %.1f µs/record", sorted[0], sorted[sorted.count / 2]))
-    }
-
-    static func threadCPU() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

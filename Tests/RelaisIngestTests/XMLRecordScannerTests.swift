@@ -81,19 +81,8 @@ import RelaisCore
     static let attributeValues = ["fr", "a&amp;b", "&lt;x&gt;", "&quot;q&quot;", "l'apostrophe", "é", "😀",
                                   "&#9;t&#10;n&#13;r", "lit\ttab", "lit\nnewline", "&#38;amp"]
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func document(seed: UInt64) -> String {
-        var random = Generator(state: seed)
+        var random = HostileXMLTests.SplitMix64(seed: seed)
         func pick<T>(_ values: [T]) -> T { values.randomElement(using: &random)! }
         func chance(_ percent: Int) -> Bool { Int.random(in: 0 ..< 100, using: &random) < percent }
         let prefixed = chance(30)
