@@ -152,23 +152,7 @@ public enum FrenchAnalyzer {
     /// Parts of compounds are separate words, marked `joinedWithNext`.
     public static func words(_ text: String) -> [Word] {
         var result: [Word] = []
-        var text = text
-        text.withUTF8 { buf in
-            var seg = Segmenter(buf)
-            defer { seg.free() }
-            while seg.nextChain() {
-                let k = seg.parts.count
-                for (i, part) in seg.parts.enumerated() {
-                    let surface = String(decoding: UnsafeBufferPointer(start: seg.bytes + part.start,
-                                                                       count: part.end - part.start),
-                                         as: UTF8.self)
-                    let normalized = string(seg.norm.p + part.normStart, part.normEnd - part.normStart)
-                    result.append(Word(surface: surface, normalized: normalized, start: part.start, end: part.end,
-                                       hasDigits: part.hasDigits, isNumeric: part.allDigits,
-                                       joinedWithNext: i < k - 1))
-                }
-            }
-        }
+        forEachWord(text) { _, word in result.append(word()) }
         return result
     }
 

@@ -112,17 +112,10 @@ struct VCard: Sendable {
     }
 
     static func containsQuotedPrintable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let needle = quotedPrintable
-        guard bytes.count >= needle.count else { return false }
-        outer: for start in 0 ... bytes.count - needle.count {
-            for offset in 0 ..< needle.count {
-                let byte = bytes[start + offset]
-                if (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) != needle[offset] { continue outer }
-            }
-            return true
-        }
-        return false
+        contains(bytes, ignoringASCIICase: quotedPrintableLowercase)
     }
+
+    private static let quotedPrintableLowercase = Array("quoted-printable".utf8)
 
     /// Parses any vCard, whatever its characters.
     init(general raw: String) {
@@ -238,13 +231,17 @@ struct VCard: Sendable {
     private static let beginVCard = Array("begin:vcard".utf8)
 
     static func containsBeginVCard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let needle = beginVCard
-        guard bytes.count >= needle.count else { return false }
-        outer: for start in 0...(bytes.count - needle.count) {
-            for offset in 0..<needle.count {
+        contains(bytes, ignoringASCIICase: beginVCard)
+    }
+
+    /// Whether `bytes` holds `lowercaseNeedle` with ASCII letters in either case.
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, ignoringASCIICase lowercaseNeedle: [UInt8]) -> Bool {
+        guard bytes.count >= lowercaseNeedle.count else { return false }
+        outer: for start in 0...(bytes.count - lowercaseNeedle.count) {
+            for offset in 0..<lowercaseNeedle.count {
                 let byte = bytes[start + offset]
                 let folded = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-                if folded != needle[offset] { continue outer }
+                if folded != lowercaseNeedle[offset] { continue outer }
             }
             return true
         }

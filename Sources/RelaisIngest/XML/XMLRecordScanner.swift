@@ -82,7 +82,7 @@ final class XMLRecordScanner {
     /// The record's serialization and its elements' text, reused from record to record.
     private let out = ByteBuffer(capacity: 16 << 10)
     private let text = ByteBuffer(capacity: 4 << 10)
-    private let children = ElementStack()
+    private let children = HandleArray<XElement>(capacity: 64)
 
     deinit {
         if capturing { capture.deinitialize(count: 1) }
@@ -391,7 +391,7 @@ private struct Capture {
     var frames: [Frame] = []
     /// The finished children of the open elements, in document order.
     // Handles on memory the scanner owns: copying or using them counts no reference.
-    let children: ElementStack
+    let children: HandleArray<XElement>
     let text: ByteBuffer
     let out: ByteBuffer
     /// Where the root's start tag takes the declarations of namespaces its ancestors made.
@@ -405,7 +405,7 @@ private struct Capture {
     var fieldViolation: String?
 
     init(serialize: Bool, firstDeclaration: Int, documentEncodingIsNull: Bool, limits: XMLLimits,
-         out: ByteBuffer, text: ByteBuffer, children: ElementStack) {
+         out: ByteBuffer, text: ByteBuffer, children: HandleArray<XElement>) {
         self.serialize = serialize
         self.firstDeclaration = firstDeclaration
         self.documentEncodingIsNull = documentEncodingIsNull
@@ -496,7 +496,7 @@ private struct Capture {
         let element = XElement(name: frame.name, namespace: frame.namespace, attributeList: frame.attributes,
                                children: elementChildren, ownText: ownText, line: frame.line)
         if !frames.isEmpty {
-            children.push(element)
+            children.append(element)
             return nil
         }
         var original = ""
@@ -685,11 +685,13 @@ private struct Capture {
     }
 }
 
-/// A growable byte buffer behind a pointer: a handle that counts no reference, so the many
-/// appends of every SAX event cost a capacity check and a memcpy. Its owner calls `free()`.
-struct ByteBuffer {
+/// A growable array behind a pointer: a handle that counts no reference, so the many appends
+/// of every SAX event cost a capacity check and a copy, and elements move in and out without
+/// the retain and release pair per element that copying an Array slice and removing it cost.
+/// Its owner calls `free()`.
+struct HandleArray<Element> {
     private struct Header {
-        var base: UnsafeMutablePointer<UInt8>
+        var base: UnsafeMutablePointer<Element>
         var count: Int
         var capacity: Int
     }
@@ -702,11 +704,12 @@ struct ByteBuffer {
     }
 
     func free() {
+        removeAll()
         header.pointee.base.deallocate()
         header.deallocate()
     }
 
-    var base: UnsafeMutablePointer<UInt8> { header.pointee.base }
+    var base: UnsafeMutablePointer<Element> { header.pointee.base }
     var count: Int { header.pointee.count }
 
     private func reserve(_ extra: Int) {
@@ -714,26 +717,52 @@ struct ByteBuffer {
         guard needed > header.pointee.capacity else { return }
         var grown = header.pointee.capacity * 2
         while grown < needed { grown *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        bigger.update(from: header.pointee.base, count: header.pointee.count)
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        bigger.moveInitialize(from: header.pointee.base, count: header.pointee.count)
         header.pointee.base.deallocate()
         header.pointee.base = bigger
         header.pointee.capacity = grown
     }
 
-    func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
-        guard length > 0 else { return }
-        reserve(length)
-        (header.pointee.base + header.pointee.count).update(from: bytes, count: length)
-        header.pointee.count += length
-    }
-
-    func append(_ byte: UInt8) {
+    func append(_ element: Element) {
         reserve(1)
-        header.pointee.base[header.pointee.count] = byte
+        (header.pointee.base + header.pointee.count).initialize(to: element)
         header.pointee.count += 1
     }
 
+    func append(_ elements: UnsafePointer<Element>, _ length: Int) {
+        guard length > 0 else { return }
+        reserve(length)
+        (header.pointee.base + header.pointee.count).initialize(from: elements, count: length)
+        header.pointee.count += length
+    }
+
+    /// The elements from `start` on, in order, as an array of their exact size; the handle keeps
+    /// the ones before.
+    func take(from start: Int) -> [Element] {
+        let taken = header.pointee.count - start
+        let source = header.pointee.base + start
+        let elements = [Element](unsafeUninitializedCapacity: taken) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: source, count: taken)
+            initialized = taken
+        }
+        header.pointee.count = start
+        return elements
+    }
+
+    func truncate(to length: Int) {
+        guard length < header.pointee.count else { return }
+        (header.pointee.base + length).deinitialize(count: header.pointee.count - length)
+        header.pointee.count = length
+    }
+
+    func removeAll() { truncate(to: 0) }
+}
+
+/// The record's serialization and its elements' text.
+typealias ByteBuffer = HandleArray<UInt8>
+
+extension HandleArray<UInt8> {
     func append(_ string: StaticString) {
         append(string.utf8Start, string.utf8CodeUnitCount)
     }
@@ -742,69 +771,8 @@ struct ByteBuffer {
         let inserted = other.count
         guard inserted > 0 else { return }
         reserve(inserted)
-        let base = header.pointee.base
-        (base + offset + inserted).update(from: base + offset, count: header.pointee.count - offset)
+        memmove(base + offset + inserted, base + offset, count - offset)
         (base + offset).update(from: other.base, count: inserted)
         header.pointee.count += inserted
-    }
-
-    func truncate(to length: Int) { header.pointee.count = min(header.pointee.count, length) }
-
-    func removeAll() { header.pointee.count = 0 }
-}
-
-/// Finished elements waiting for their parent's end tag, behind a pointer like `ByteBuffer`.
-/// Moved in and out without the retain and release pair per element that copying an Array
-/// slice and removing it cost. Its owner calls `free()`.
-struct ElementStack {
-    private struct Header {
-        var base: UnsafeMutablePointer<XElement>
-        var count: Int
-        var capacity: Int
-    }
-    private let header: UnsafeMutablePointer<Header>
-
-    init() {
-        header = .allocate(capacity: 1)
-        header.initialize(to: Header(base: .allocate(capacity: 64), count: 0, capacity: 64))
-    }
-
-    func free() {
-        removeAll()
-        header.pointee.base.deallocate()
-        header.deallocate()
-    }
-
-    var count: Int { header.pointee.count }
-
-    func push(_ element: XElement) {
-        if header.pointee.count == header.pointee.capacity {
-            let capacity = header.pointee.capacity * 2
-            let bigger = UnsafeMutablePointer<XElement>.allocate(capacity: capacity)
-            bigger.moveInitialize(from: header.pointee.base, count: header.pointee.count)
-            header.pointee.base.deallocate()
-            header.pointee.base = bigger
-            header.pointee.capacity = capacity
-        }
-        (header.pointee.base + header.pointee.count).initialize(to: element)
-        header.pointee.count += 1
-    }
-
-    /// The elements from `start` on, in order, as an array of their exact size; the stack keeps
-    /// the ones before.
-    func take(from start: Int) -> [XElement] {
-        let taken = header.pointee.count - start
-        let source = header.pointee.base + start
-        let elements = [XElement](unsafeUninitializedCapacity: taken) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: taken)
-            initialized = taken
-        }
-        header.pointee.count = start
-        return elements
-    }
-
-    func removeAll() {
-        header.pointee.base.deinitialize(count: header.pointee.count)
-        header.pointee.count = 0
     }
 }
