@@ -36,6 +36,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "RelaisText", swiftSettings: swiftSettings),
+        // Shared by the test targets only (seeded generator for generated inputs).
+        .target(name: "RelaisTestSupport", swiftSettings: swiftSettings),
         .target(name: "RelaisSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "RelaisStore", dependencies: ["RelaisCore", "RelaisSQLite", "RelaisText"], swiftSettings: swiftSettings),
         .target(name: "RelaisExport", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
@@ -99,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "RelaisAPITests",
             dependencies: [
-                "RelaisAPI", "RelaisStore", "RelaisIngest", "RelaisAuth", "RelaisWorkflow",
+                "RelaisAPI", "RelaisStore", "RelaisIngest", "RelaisAuth", "RelaisWorkflow", "RelaisTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -113,15 +115,15 @@ let package = Package(
         .testTarget(name: "RelaisExportTests", dependencies: ["RelaisExport", "RelaisIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisTextTests",
-            dependencies: ["RelaisText"],
+            dependencies: ["RelaisText", "RelaisTestSupport"],
             resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelaisSearchTests", dependencies: ["RelaisSearch", "RelaisIngest"], swiftSettings: swiftSettings),
-        .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore", "RelaisText"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisSearchTests", dependencies: ["RelaisSearch", "RelaisIngest", "RelaisTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisStoreTests", dependencies: ["RelaisStore", "RelaisText", "RelaisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisIngestTests",
-            dependencies: ["RelaisIngest", "RelaisStore"],
+            dependencies: ["RelaisIngest", "RelaisStore", "RelaisTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import RelaisCore
 import Testing
 @testable import RelaisIngest
+import RelaisTestSupport
 
 /// Hostile XML: every input here must be refused quickly, with a message a partner can read,
 /// and nothing outside the file (here /etc/passwd) may ever end up in a record.
@@ -446,21 +447,6 @@ struct HostileXMLTests {
         for outcome in outcomes {
             try Self.expectNoPasswd(outcome)
             #expect(outcome.elapsed < .seconds(1))
-        }
-    }
-
-    /// Deterministic random bytes (SplitMix64), so a failing case can be replayed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RelaisCore
 @testable import RelaisIngest
+import RelaisTestSupport
 
 /// The SAX scanner must read every file as the xmlTextReader path did (`ReaderRecordParser`):
 /// the same events, the same mapped resources, the same originals byte for byte (they are
@@ -82,7 +83,7 @@ import RelaisCore
                                   "&#9;t&#10;n&#13;r", "lit\ttab", "lit\nnewline", "&#38;amp"]
 
     static func document(seed: UInt64) -> String {
-        var random = HostileXMLTests.SplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         func pick<T>(_ values: [T]) -> T { values.randomElement(using: &random)! }
         func chance(_ percent: Int) -> Bool { Int.random(in: 0 ..< 100, using: &random) < percent }
         let prefixed = chance(30)

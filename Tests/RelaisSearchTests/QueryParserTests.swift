@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RelaisSearch
+import RelaisTestSupport
 
 private typealias Q = ParsedQuery
 private let columns: [ParsedQuery.Field: String] = [.title: "title", .keywords: "keywords"]
@@ -334,17 +335,6 @@ private func checkFTS5Syntax(_ expression: String, columnNames: Set<String>) -> 
     return nil
 }
 
-/// SplitMix64: a small seeded generator, so that the random strings are the same on every run.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let nastyInputs: [String] = [
     "\"", "\"\"", "\"\"\"", "*", "**", "-", "--", "-\"", "NEAR(", "NEAR(a b)", "AND", "OR", "a OR", "OR b",
@@ -410,7 +400,7 @@ private let nastyInputs: [String] = [
             "titre:", "motcle:", "Mots-Clés:", "auteur:", "title:", "http://", "12:30",
             "🙂", "👩‍👩‍👧", "שלום", "مرحبا", "日本", "\u{10FFFF}", "\u{E000}",
         ]
-        var generator = SplitMix64(state: 0x5EED_0F_2024)
+        var generator = SplitMix64(seed: 0x5EED_0F_2024)
         var outcomes = (parsed: 0, empty: 0, tooLong: 0, tooMany: 0, unknownField: 0)
         var dump: [[String]] = []
         for round in 0..<5000 {

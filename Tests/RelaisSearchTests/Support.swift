@@ -4,6 +4,7 @@ import RelaisIngest
 import RelaisStore
 import Testing
 @testable import RelaisSearch
+import RelaisTestSupport
 
 /// The shipped corpus (Corpus/consortiums, sonuma, amenagements), imported once per test
 /// process into an in-memory store, behind one search engine.
@@ -147,17 +148,5 @@ func utf16Slice(_ text: String, _ range: Range<Int>) -> String? {
     return String(decoding: units[range], as: UTF16.self)
 }
 
-/// A small deterministic generator (SplitMix64) for property tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator of the property tests.
+typealias SeededGenerator = SplitMix64

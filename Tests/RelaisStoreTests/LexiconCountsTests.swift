@@ -2,6 +2,7 @@ import Testing
 import RelaisCore
 @testable import RelaisStore
 import RelaisText
+import RelaisTestSupport
 
 /// `LexiconCounts` must hand each flush exactly what the dictionaries it replaced gathered.
 @Suite struct LexiconCountsTests {
@@ -54,14 +55,9 @@ import RelaisText
 
     /// SplitMix64, so that a failure replays.
     struct Draw {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { random.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
         /// Few pieces, so that surfaces recur in other contexts, with what makes analysis

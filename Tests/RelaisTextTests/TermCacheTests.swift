@@ -1,18 +1,14 @@
 import Testing
 @testable import RelaisText
+import RelaisTestSupport
 
 /// Tokenizing through a `TermCache` must give exactly the tokens of tokenizing without one.
 @Suite struct TermCacheTests {
     /// SplitMix64, so that a failure replays.
     struct Draw {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { random.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
         /// Pieces that recur (the cache's premise) in contexts that change their terms: accents
