@@ -219,17 +219,20 @@ enum LOMMapper {
     /// (IMS), or bare text.
     static func langTexts(_ element: XElement?) -> [LangText] {
         guard let element else { return [] }
-        let strings = element.children.filter {
-            $0.name.caseInsensitiveEquals("string") || $0.name.caseInsensitiveEquals("langstring")
+        var found: [LangText] = []
+        var sawString = false
+        element.forEachChild { string in
+            let name = string.name
+            guard name.caseInsensitiveEquals("string") || name.caseInsensitiveEquals("langstring") else { return }
+            sawString = true
+            guard let text = string.text else { return }
+            let language = (string.attribute("language") ?? string.attribute("lang")).flatMap(Normalize.language)
+            found.append(LangText(text, language: language))
         }
-        if strings.isEmpty {
+        if !sawString {
             return element.text.map { [LangText($0)] } ?? []
         }
-        return strings.compactMap { string in
-            guard let text = string.text else { return nil }
-            let language = (string.attribute("language") ?? string.attribute("lang")).flatMap(Normalize.language)
-            return LangText(text, language: language)
-        }
+        return found
     }
 
     /// A vocabulary element: `<source>LOMv1.0</source><value>school</value>` in either binding,

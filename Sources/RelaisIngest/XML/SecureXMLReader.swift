@@ -375,48 +375,40 @@ final class SecureXMLReader {
 
     /// `depth` is the node's depth in the document: the streaming checks hold inside records too.
     private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?) throws -> XElement {
+        var builder = XTreeBuilder()
+        try convert(node, depth: depth, violation: &violation, into: &builder)
+        return builder.finish()
+    }
+
+    private func convert(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, violation: inout String?,
+                         into builder: inout XTreeBuilder) throws {
         let name = internedName(node.pointee.name)
         let namespace = node.pointee.ns.flatMap { namespaceURI($0.pointee.href) }
         let line = Int(xmlGetLineNo(node))
         try checkElement(depth: depth, namespace: namespace, line: line)
-        var attributes: [(name: String, value: String)] = []
+        builder.open(name: name, namespace: namespace, line: line)
         var attribute = node.pointee.properties
         while let current = attribute {
             if let value = attributeValue(current) {
-                attributes.append((internedName(current.pointee.name), value))
+                builder.attribute(internedName(current.pointee.name), value)
             }
             attribute = current.pointee.next
         }
-        // The children array is allocated once at its size (growing it by appends reallocated it
-        // at 1, 2, 4... children): count the element children first, a walk of the sibling list.
-        var elementCount = 0
+        // Text nodes (pretty-printing whitespace between children, or the value) are gathered
+        // into one buffer, in order, and become the element's own text.
+        var text: [UInt8] = []
         var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE { elementCount += 1 }
-            child = current.pointee.next
-        }
-        var children: [XElement] = []
-        children.reserveCapacity(elementCount)
-        // Text nodes (pretty-printing whitespace between children, or the value) are measured
-        // here and copied into one string at the end, without a list of them: appending node by
-        // node grew the string once per node.
-        var textNodes = 0
-        var textLength = 0
-        var firstText: (bytes: UnsafeMutablePointer<xmlChar>, length: Int)?
-        child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                children.append(try convert(current, depth: depth + 1, violation: &violation))
+                try convert(current, depth: depth + 1, violation: &violation, into: &builder)
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content {
                     let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
                     if length > limits.maxFieldBytes {
                         violation = "champ <\(name)> de \(length) octets (maximum \(limits.maxFieldBytes))"
                     } else if length > 0 {
-                        if firstText == nil { firstText = (content, length) }
-                        textNodes += 1
-                        textLength += length
+                        text.append(contentsOf: UnsafeBufferPointer(start: content, count: length))
                     }
                 }
             default:
@@ -424,33 +416,7 @@ final class SecureXMLReader {
             }
             child = current.pointee.next
         }
-        let text: String
-        if let firstText, textNodes == 1 {
-            text = String(decoding: UnsafeBufferPointer(start: firstText.bytes, count: firstText.length), as: UTF8.self)
-        } else if textNodes > 1 {
-            // libxml2 hands out valid UTF-8 (it rejects anything else), so repairing the joined
-            // bytes gives what joining the repaired pieces gave. The same nodes as counted above.
-            text = String(unsafeUninitializedCapacity: textLength) { buffer in
-                var offset = 0
-                var child = node.pointee.children
-                while let current = child {
-                    if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
-                       let content = current.pointee.content {
-                        let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-                        if length <= limits.maxFieldBytes && length > 0 {
-                            (buffer.baseAddress! + offset).initialize(from: content, count: length)
-                            offset += length
-                        }
-                    }
-                    child = current.pointee.next
-                }
-                return offset
-            }
-        } else {
-            text = ""
-        }
-        return XElement(name: name, namespace: namespace, attributeList: attributes, children: children,
-                        ownText: text, line: line)
+        text.withUnsafeBufferPointer { builder.close(text: $0) }
     }
 
     /// An attribute's value as `xmlNodeGetContent` gives it, without its copy when the value is

@@ -44,7 +44,7 @@ struct CapturedElement {
 }
 
 /// Streams an XML file through libxml2's SAX2 parser: no tree is built, records are built
-/// straight into `XElement`s and their serialization written as the events arrive, so a record
+/// straight into a flat `XTree` and their serialization written as the events arrive, so a record
 /// costs one pass. Same security settings as `SecureXMLReader`: the bytes flow through
 /// `InputGuard`, no network, no entity substitution, no DTD, DOCTYPE and XInclude refused,
 /// depth and size caps. Memory stays flat: only the record being built is held.
@@ -82,14 +82,14 @@ final class XMLRecordScanner {
     /// The record's serialization and its elements' text, reused from record to record.
     private let out = ByteBuffer(capacity: 16 << 10)
     private let text = ByteBuffer(capacity: 4 << 10)
-    private let children = HandleArray<XElement>(capacity: 64)
+    /// The last record's tree sizes: the next one reserves as much.
+    @exclusivity(unchecked) private var treeSizes = (nodes: 0, attributes: 0, text: 0)
 
     deinit {
         if capturing { capture.deinitialize(count: 1) }
         capture.deallocate()
         out.free()
         text.free()
-        children.free()
     }
 
     init(path: String, limits: XMLLimits = XMLLimits()) throws {
@@ -238,10 +238,9 @@ final class XMLRecordScanner {
             input.recordStart = input.bytesRead
             out.removeAll()
             text.removeAll()
-            children.removeAll()
             capture.initialize(to: Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
-                              documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out, text: text,
-                                       children: children))
+                                           documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out,
+                                           text: text, tree: XTreeBuilder(reserving: treeSizes)))
             capturing = true
             capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
         } catch {
@@ -254,6 +253,7 @@ final class XMLRecordScanner {
         depth -= 1
         let count = declarationCounts.removeLast()
         if capturing, let finished = capture.pointee.close() {
+            treeSizes = capture.pointee.tree.sizes
             capture.deinitialize(count: 1)
             capturing = false
             input.recordStart = nil
@@ -371,12 +371,6 @@ final class XMLRecordScanner {
 private struct Capture {
     struct Frame {
         var name: String
-        var namespace: String?
-        var line: Int
-        var attributes: [(name: String, value: String)]
-        /// Where this element's children start in `children` (they are gathered there, then
-        /// copied once into an array of the right size).
-        var childrenStart: Int
         /// Where this element's own text starts in `text` (children truncate theirs at their end).
         var textStart: Int
         var qualifiedName: (prefix: UnsafePointer<xmlChar>?, local: UnsafePointer<xmlChar>?)
@@ -389,9 +383,8 @@ private struct Capture {
     let documentEncodingIsNull: Bool
     let maxFieldBytes: Int
     var frames: [Frame] = []
-    /// The finished children of the open elements, in document order.
+    var tree: XTreeBuilder
     // Handles on memory the scanner owns: copying or using them counts no reference.
-    let children: HandleArray<XElement>
     let text: ByteBuffer
     let out: ByteBuffer
     /// Where the root's start tag takes the declarations of namespaces its ancestors made.
@@ -405,14 +398,14 @@ private struct Capture {
     var fieldViolation: String?
 
     init(serialize: Bool, firstDeclaration: Int, documentEncodingIsNull: Bool, limits: XMLLimits,
-         out: ByteBuffer, text: ByteBuffer, children: HandleArray<XElement>) {
+         out: ByteBuffer, text: ByteBuffer, tree: XTreeBuilder) {
         self.serialize = serialize
         self.firstDeclaration = firstDeclaration
         self.documentEncodingIsNull = documentEncodingIsNull
         self.maxFieldBytes = limits.maxFieldBytes
         self.out = out
         self.text = text
-        self.children = children
+        self.tree = tree
         frames.reserveCapacity(16)
     }
 
@@ -424,13 +417,13 @@ private struct Capture {
                        _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         endRun()
         closeStartTag()
-        var list: [(name: String, value: String)] = []
+        let name = scanner.internedName(localName)
+        tree.open(name: name, namespace: namespace, line: line)
         if attributeCount > 0, let attributes {
-            list.reserveCapacity(attributeCount)
             for index in 0 ..< attributeCount {
                 let base = index * 5
                 guard let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                list.append((scanner.internedName(attributes[base]), XMLRecordScanner.attributeValue(start, end)))
+                tree.attribute(scanner.internedName(attributes[base]), XMLRecordScanner.attributeValue(start, end))
             }
         }
         let isRoot = frames.isEmpty
@@ -462,9 +455,7 @@ private struct Capture {
                 out.append(UInt8(ascii: "\""))
             }
         }
-        frames.append(Frame(name: scanner.internedName(localName), namespace: namespace, line: line,
-                            attributes: list, childrenStart: children.count, textStart: text.count,
-                            qualifiedName: (prefix, localName)))
+        frames.append(Frame(name: name, textStart: text.count, qualifiedName: (prefix, localName)))
     }
 
     /// Ends the current element; returns the record when it was the root.
@@ -480,25 +471,17 @@ private struct Capture {
                 out.append("/>")
             }
         }
-        let ownText: String
         if text.count > frame.textStart, !Self.isXMLWhitespace(text.base + frame.textStart, text.count - frame.textStart) {
-            ownText = String(decoding: UnsafeBufferPointer(start: text.base + frame.textStart, count: text.count - frame.textStart),
-                             as: UTF8.self)
-            text.truncate(to: frame.textStart)
+            tree.close(text: UnsafeBufferPointer(start: text.base + frame.textStart, count: text.count - frame.textStart))
         } else {
             // Only the indentation around children (or nothing): every reader of `ownText` takes
             // blank text as no text (trimmed, collapsed, or filtered out), and most elements of a
-            // pretty-printed record are like this, so no string is made for it.
-            text.truncate(to: frame.textStart)
-            ownText = ""
+            // pretty-printed record are like this, so none is kept.
+            tree.close(text: nil)
         }
-        let elementChildren = children.count > frame.childrenStart ? children.take(from: frame.childrenStart) : []
-        let element = XElement(name: frame.name, namespace: frame.namespace, attributeList: frame.attributes,
-                               children: elementChildren, ownText: ownText, line: frame.line)
-        if !frames.isEmpty {
-            children.append(element)
-            return nil
-        }
+        text.truncate(to: frame.textStart)
+        if !frames.isEmpty { return nil }
+        let element = tree.finish()
         var original = ""
         if writing {
             let declarations = ByteBuffer(capacity: 128)
@@ -735,19 +718,6 @@ struct HandleArray<Element> {
         reserve(length)
         (header.pointee.base + header.pointee.count).initialize(from: elements, count: length)
         header.pointee.count += length
-    }
-
-    /// The elements from `start` on, in order, as an array of their exact size; the handle keeps
-    /// the ones before.
-    func take(from start: Int) -> [Element] {
-        let taken = header.pointee.count - start
-        let source = header.pointee.base + start
-        let elements = [Element](unsafeUninitializedCapacity: taken) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: taken)
-            initialized = taken
-        }
-        header.pointee.count = start
-        return elements
     }
 
     func truncate(to length: Int) {
