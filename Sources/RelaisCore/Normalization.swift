@@ -38,6 +38,53 @@ public enum Normalize {
         return out
     }
 
+    /// `text(String(decoding: bytes, as: UTF8.self))`: most values are already collapsed, and
+    /// telling so on their bytes spares walking the new string's scalars.
+    public static func text(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if isCollapsed(utf8: bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return text(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Whether the bytes hold no whitespace but single spaces between other characters, none at
+    /// either end (false for no bytes). Unicode whitespace above ASCII is NEL and NO-BREAK SPACE
+    /// (C2 85, C2 A0), U+1680 (E1 9A 80), U+2000-200A, U+2028, U+2029, U+202F (E2 80 xx), U+205F
+    /// (E2 81 9F) and U+3000 (E3 80 80): those lead bytes are looked at, other bytes cannot start one.
+    static func isCollapsed(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previousSpace = true
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte == 0x20 {
+                    if previousSpace { return false }
+                    previousSpace = true
+                } else {
+                    if byte >= 0x09 && byte <= 0x0D { return false }
+                    previousSpace = false
+                }
+                index += 1
+                continue
+            }
+            previousSpace = false
+            if byte >= 0xC2 && byte <= 0xE3 {
+                let second: UInt8 = index + 1 < count ? bytes[index + 1] : 0
+                let third: UInt8 = index + 2 < count ? bytes[index + 2] : 0
+                switch byte {
+                case 0xC2: if second == 0x85 || second == 0xA0 { return false }
+                case 0xE1: if second == 0x9A && third == 0x80 { return false }
+                case 0xE2:
+                    if second == 0x80 && (third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF) && third >= 0x80 { return false }
+                    if second == 0x81 && third == 0x9F { return false }
+                case 0xE3: if second == 0x80 && third == 0x80 { return false }
+                default: break
+                }
+            }
+            index += 1
+        }
+        return !previousSpace
+    }
+
     /// Unicode whitespace, with the ASCII answer computed without a property lookup.
     @inline(__always)
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {

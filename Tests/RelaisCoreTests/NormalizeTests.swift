@@ -104,6 +104,34 @@ import Testing
         #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars) })")
     }
 
+    @Test func textOnBytesMatchesTextOnStrings() {
+        func differs(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBufferPointer { Normalize.text(utf8: $0) } != Normalize.text(String(decoding: bytes, as: UTF8.self))
+        }
+        // Every scalar where whitespace lives, a sample above, alone and between letters.
+        let scalars = (UInt32(0) ..< 0x3100).compactMap(Unicode.Scalar.init)
+            + stride(from: UInt32(0x3100), to: 0x110000, by: 97).compactMap(Unicode.Scalar.init)
+        var differing = scalars.filter { scalar in
+            let alone = Array(String(Character(scalar)).utf8)
+            return differs(alone) || differs(Array("a".utf8) + alone + Array("b".utf8))
+                || differs(Array("a ".utf8) + alone) || differs(alone + Array(" b".utf8))
+        }.map { "U+" + String($0.value, radix: 16) }
+        // Fuzzed byte strings, truncated and invalid sequences among them (a seeded generator).
+        let pieces: [[UInt8]] = [[0x61], [0x20], [0x20, 0x20], [0x0A], [0x09], [0xC2, 0xA0], [0xC2, 0x85], [0xC2],
+                                 [0xE2, 0x80, 0x89], [0xE2, 0x80, 0x99], [0xE2, 0x80], [0xE2, 0x81, 0x9F], [0xE3, 0x80, 0x80],
+                                 [0xE1, 0x9A, 0x80], [0xC3, 0xA9], [0xFF], [0x80], [0xF0, 0x9F, 0x98, 0x80], [0x6D, 0x6F, 0x74]]
+        var state: UInt64 = 0x5EED
+        for _ in 0 ..< 20_000 {
+            var bytes: [UInt8] = []
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for step in 0 ..< Int(state >> 61) + 1 {
+                bytes += pieces[Int((state >> UInt64(8 * (step % 7))) & 0xFF) % pieces.count]
+            }
+            if differs(bytes) { differing.append(bytes.map { String($0, radix: 16) }.joined(separator: " ")) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(10))")
+    }
+
     @Test func whitespaceByRangeMatchesTheUnicodeProperty() {
         // One expectation for the lot: thousands of #expect calls would make the test slow.
         let differing = (UInt32(0) ..< 0x3100).compactMap(Unicode.Scalar.init)

@@ -27,58 +27,85 @@ struct VCard: Sendable {
         return raw.withUTF8 { bytes -> VCard? in
             guard bytes.count >= 11, isPlain(bytes), containsBeginVCard(bytes), !containsQuotedPrintable(bytes) else { return nil }
             var card = VCard()
-            var logical: [UInt8] = []
-            var haveLine = false
             var unusual = false
-            func process(_ line: [UInt8]) {
-                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-                var head = line[..<colon]
-                if head.contains(where: { $0 >= 0x80 }) { unusual = true; return }
-                // The property: the last "."-part of the first non-empty ";"-part of the head.
-                while let first = head.first, first == UInt8(ascii: ";") { head = head.dropFirst() }
-                guard !head.isEmpty else { return }
-                let firstParameter = head.prefix(while: { $0 != UInt8(ascii: ";") })
-                let property = firstParameter.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: true).last ?? []
-                func named(_ name: StaticString) -> Bool {
-                    guard property.count == name.utf8CodeUnitCount else { return false }
-                    var offset = 0
-                    for byte in property {
-                        let upper: UInt8 = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-                        if upper != name.utf8Start[offset] { return false }
-                        offset += 1
-                    }
-                    return true
-                }
-                let value = { String(decoding: line[(colon + 1)...], as: UTF8.self) }
-                if named("FN") {
-                    card.formattedName = unescape(value())
-                } else if named("N") {
-                    let parts = split(value(), on: ";", omittingEmpty: false).map { unescape(String($0)) }
-                    let family = parts.first ?? ""
-                    let given = parts.count > 1 ? parts[1] : ""
-                    let joined = [given, family].filter { !$0.isEmpty }.joined(separator: " ")
-                    if !joined.isEmpty { card.name = joined }
-                } else if named("ORG") {
-                    let first = split(value(), on: ";").first.map { unescape(String($0)) } ?? ""
-                    if !first.isEmpty { card.organization = first }
-                } else if named("EMAIL") {
-                    card.email = value()
+            // A logical line is one physical line (trimmed) in place, or, when folded lines
+            // continue it, a copy with their bytes appended (rare): no copy per line.
+            var line: Range<Int>?
+            var folded: [UInt8]?
+            func processLine() {
+                if let folded {
+                    folded.withUnsafeBufferPointer { process($0[...], into: &card, unusual: &unusual) }
+                } else if let line {
+                    process(bytes[line], into: &card, unusual: &unusual)
                 }
             }
-            for physical in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                if let first = physical.first, first == 0x20 || first == 0x09, haveLine {
-                    logical.append(contentsOf: physical.dropFirst())
-                    continue
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                if end > start, bytes[start] == 0x20 || bytes[start] == 0x09, let current = line {
+                    if folded == nil { folded = Array(bytes[current]) }
+                    folded!.append(contentsOf: bytes[(start + 1) ..< end])
+                } else {
+                    processLine()
+                    let trimmed = trimmedSpaces(bytes[start ..< end])
+                    line = trimmed.startIndex ..< trimmed.endIndex
+                    folded = nil
                 }
-                if haveLine { process(logical) }
-                logical.removeAll(keepingCapacity: true)
-                logical.append(contentsOf: trimmedSpaces(physical))
-                haveLine = true
+                start = end + 1
             }
-            if haveLine { process(logical) }
+            processLine()
             if unusual { return nil }
             if card.formattedName?.isEmpty == true { card.formattedName = nil }
             return card
+        }
+    }
+
+    /// One logical line of a plain vCard: the property is the last "."-part of the first
+    /// non-empty ";"-part of the head before ":".
+    private static func process(_ line: Slice<UnsafeBufferPointer<UInt8>>, into card: inout VCard, unusual: inout Bool) {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        var head = line[..<colon]
+        if head.contains(where: { $0 >= 0x80 }) { unusual = true; return }
+        while let first = head.first, first == UInt8(ascii: ";") { head = head.dropFirst() }
+        guard !head.isEmpty else { return }
+        var property = head.prefix(while: { $0 != UInt8(ascii: ";") })
+        while let last = property.last, last == UInt8(ascii: ".") { property = property.dropLast() }
+        if let dot = property.lastIndex(of: UInt8(ascii: ".")) { property = property[(dot + 1)...] }
+        func named(_ name: StaticString) -> Bool {
+            guard property.count == name.utf8CodeUnitCount else { return false }
+            var offset = 0
+            for byte in property {
+                let upper: UInt8 = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                if upper != name.utf8Start[offset] { return false }
+                offset += 1
+            }
+            return true
+        }
+        // Plain bytes: a ";" byte is a ";" Character, so the parts are cut on bytes.
+        let value = line[(colon + 1)...]
+        func string(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> String { String(decoding: part, as: UTF8.self) }
+        if named("FN") {
+            card.formattedName = unescape(string(value))
+        } else if named("N") {
+            // Family name; given name; (the rest is not used).
+            let familyEnd = value.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
+            let family = unescape(string(value[..<familyEnd]))
+            var given = ""
+            if familyEnd < value.endIndex {
+                let rest = value[(familyEnd + 1)...]
+                given = unescape(string(rest.prefix(while: { $0 != UInt8(ascii: ";") })))
+            }
+            let joined = given.isEmpty ? family : family.isEmpty ? given : given + " " + family
+            if !joined.isEmpty { card.name = joined }
+        } else if named("ORG") {
+            // The first non-empty part.
+            var rest = value
+            while let first = rest.first, first == UInt8(ascii: ";") { rest = rest.dropFirst() }
+            let first = unescape(string(rest.prefix(while: { $0 != UInt8(ascii: ";") })))
+            if !first.isEmpty { card.organization = first }
+        } else if named("EMAIL") {
+            card.email = string(value)
         }
     }
 

@@ -196,7 +196,11 @@ public struct XElement: Sendable {
 
     /// Trimmed own text, nil when empty.
     public var text: String? {
-        let trimmed = Normalize.text(ownText)
+        let node = node
+        guard node.textCount > 0 else { return nil }
+        let trimmed = tree.text.withUnsafeBufferPointer {
+            Normalize.text(utf8: UnsafeBufferPointer(rebasing: $0[Int(node.textStart) ..< Int(node.textStart + node.textCount)]))
+        }
         return trimmed.isEmpty ? nil : trimmed
     }
 
