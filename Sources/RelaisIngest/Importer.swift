@@ -277,8 +277,9 @@ public final class Importer {
                         let format = record.resource.format.rawValue
                         let provenance = Provenance(
                             file: entry.display, recordIndex: record.recordIndex, line: record.line, batch: batch,
-                            contentHash: ContentHash.hex(record.original.utf8, salt: Self.mapperVersion))
-                        let stored = StoredRecord(resource: record.resource, provenance: provenance, original: record.original)
+                            contentHash: ContentHash.hex(record.originalUTF8, salt: Self.mapperVersion))
+                        let stored = StoredRecord(resource: record.resource, provenance: provenance,
+                                                  originalUTF8: record.originalUTF8)
                         guard trusted else {
                             let queued = try self.store.queueImported(stored, actor: self.actor)
                             if queued {

@@ -63,11 +63,11 @@ struct RecordBuilder {
     }
 
     /// Checks what every record needs and wraps it up.
-    func finish(_ resource: Resource, original: String) -> Result<ParsedRecord, RecordRejection> {
+    func finish(_ resource: Resource, original: [UInt8]) -> Result<ParsedRecord, RecordRejection> {
         if resource.titles.isEmpty {
             return .failure(reject("notice sans titre", identifier: resource.sourceIdentifier))
         }
-        return .success(ParsedRecord(resource: resource, original: original, recordIndex: recordIndex,
+        return .success(ParsedRecord(resource: resource, originalUTF8: original, recordIndex: recordIndex,
                                      line: line, warnings: warnings))
     }
 }

@@ -5,8 +5,13 @@ import RelaisCore
 public struct ParsedRecord: Sendable {
     public var resource: Resource
     /// The record exactly as read (one LOM / EBUCore element serialized, or the whole sheet),
-    /// kept so it can be exported again.
-    public var original: String
+    /// kept so it can be exported again: its UTF-8 bytes, stored and hashed as they are (a
+    /// `String` made of 5 kB of accented text cost its validation on the parsing thread).
+    public var originalUTF8: [UInt8]
+    public var original: String {
+        get { String(decoding: originalUTF8, as: UTF8.self) }
+        set { originalUTF8 = Array(newValue.utf8) }
+    }
     /// 1-based position in the file.
     public var recordIndex: Int
     public var line: Int?
@@ -14,8 +19,13 @@ public struct ParsedRecord: Sendable {
     public var warnings: [ImportWarning]
 
     public init(resource: Resource, original: String, recordIndex: Int, line: Int?, warnings: [ImportWarning]) {
+        self.init(resource: resource, originalUTF8: Array(original.utf8), recordIndex: recordIndex, line: line,
+                  warnings: warnings)
+    }
+
+    public init(resource: Resource, originalUTF8: [UInt8], recordIndex: Int, line: Int?, warnings: [ImportWarning]) {
         self.resource = resource
-        self.original = original
+        self.originalUTF8 = originalUTF8
         self.recordIndex = recordIndex
         self.line = line
         self.warnings = warnings

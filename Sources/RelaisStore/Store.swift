@@ -35,12 +35,21 @@ public enum WriteOutcome: String, Codable, Sendable {
 public struct StoredRecord: Sendable {
     public var resource: Resource
     public var provenance: Provenance
-    public var original: String
+    /// The original record's UTF-8 bytes, bound as they are.
+    public var originalUTF8: [UInt8]
+    public var original: String {
+        get { String(decoding: originalUTF8, as: UTF8.self) }
+        set { originalUTF8 = Array(newValue.utf8) }
+    }
 
     public init(resource: Resource, provenance: Provenance, original: String) {
+        self.init(resource: resource, provenance: provenance, originalUTF8: Array(original.utf8))
+    }
+
+    public init(resource: Resource, provenance: Provenance, originalUTF8: [UInt8]) {
         self.resource = resource
         self.provenance = provenance
-        self.original = original
+        self.originalUTF8 = originalUTF8
     }
 }
 
@@ -204,7 +213,7 @@ public final class Store {
         try upsert.bind(7, search.description)
         try upsert.bind(8, search.body)
         try json.bytes.withUnsafeBufferPointer { try upsert.bind(9, utf8: $0) }
-        try upsert.bind(10, record.original)
+        try record.originalUTF8.withUnsafeBufferPointer { try upsert.bind(10, utf8: $0) }
         try upsert.bind(11, record.provenance.contentHash)
         try upsert.bind(12, record.provenance.file)
         try upsert.bind(13, record.provenance.recordIndex)

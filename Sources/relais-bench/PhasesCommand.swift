@@ -72,7 +72,7 @@ struct PhasesCommand: ParsableCommand {
             for file in files {
                 try XMLRecordParser().parse(file: file, context: context) { event in
                     if case .record(let record) = event {
-                        _ = ContentHash.hex(record.original.utf8, salt: Importer.mapperVersion)
+                        _ = ContentHash.hex(record.originalUTF8, salt: Importer.mapperVersion)
                         count += 1
                     }
                 }
@@ -86,7 +86,7 @@ struct PhasesCommand: ParsableCommand {
             for file in files {
                 try XMLRecordParser().parse(file: file, context: context) { event in
                     if case .record(let record) = event {
-                        _ = ContentHash.hex(record.original.utf8, salt: Importer.mapperVersion)
+                        _ = ContentHash.hex(record.originalUTF8, salt: Importer.mapperVersion)
                         _ = String(decoding: try encoder.encode(record.resource), as: UTF8.self)
                         count += 1
                     }

@@ -51,9 +51,9 @@ struct StoreBenchCommand: ParsableCommand {
                     for record in records {
                         let provenance = Provenance(
                             file: name, recordIndex: record.recordIndex, line: record.line, batch: nil,
-                            contentHash: ContentHash.hex(record.original.utf8, salt: Importer.mapperVersion))
+                            contentHash: ContentHash.hex(record.originalUTF8, salt: Importer.mapperVersion))
                         _ = try store.write(StoredRecord(resource: record.resource, provenance: provenance,
-                                                         original: record.original), batch: nil)
+                                                         originalUTF8: record.originalUTF8), batch: nil)
                     }
                 }
             }

@@ -59,7 +59,7 @@ struct ReaderRecordParser {
                 if kind == .ebucore, recordIndex == 1, XMLRecordParser.isTechnicalOnly(element) {
                     throw FileSkipped(reason: "EBUCore purement technique (format, codecs) : aucune métadonnée descriptive")
                 }
-                let input = MapperInput(element: element, original: original, recordIndex: recordIndex, line: line,
+                let input = MapperInput(element: element, original: Array(original.utf8), recordIndex: recordIndex, line: line,
                                         oaiIdentifier: header?.identifier, oaiDatestamp: header?.datestamp)
                 switch kind.map(input, context) {
                 case .success(let record): try emit(.record(record))

@@ -146,7 +146,8 @@ enum RecordKind {
 /// One expanded record and where it came from.
 struct MapperInput {
     var element: XElement
-    var original: String
+    /// UTF-8.
+    var original: [UInt8]
     var recordIndex: Int
     var line: Int
     /// From the OAI-PMH header wrapping the record, when there is one: it is the identifier a

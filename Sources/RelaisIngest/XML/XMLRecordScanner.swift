@@ -38,7 +38,7 @@ struct CapturedElement {
     var element: XElement
     /// As `xmlNodeDump` writes the element on its own (namespaces declared by ancestors added to
     /// its start tag): the record "as read", kept for export and hashed to detect changes.
-    var original: String
+    var original: [UInt8]
     /// A text field over `XMLLimits.maxFieldBytes`: the record is refused, the file goes on.
     var fieldViolation: String?
 }
@@ -482,7 +482,7 @@ private struct Capture {
         text.truncate(to: frame.textStart)
         if !frames.isEmpty { return nil }
         let element = tree.finish()
-        var original = ""
+        var original: [UInt8] = []
         if writing {
             let declarations = ByteBuffer(capacity: 128)
             defer { declarations.free() }
@@ -490,7 +490,7 @@ private struct Capture {
                 Self.appendDeclaration(entry.prefix, entry.href, to: declarations)
             }
             out.insert(declarations, at: rootDeclarationsAt)
-            original = String(decoding: UnsafeBufferPointer(start: out.base, count: out.count), as: UTF8.self)
+            original = Array(UnsafeBufferPointer(start: out.base, count: out.count))
         }
         return CapturedElement(element: element, original: original, fieldViolation: fieldViolation)
     }
