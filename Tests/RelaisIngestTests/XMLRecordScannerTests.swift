@@ -221,4 +221,22 @@ import RelaisTestSupport
         try XMLRecordParser().parse(file: file, context: TestVocabularies.context()) { lines.append($0.record?.line) }
         #expect(lines == [70_001])
     }
+    @Test func manyDistinctNamesKeepEachRecordsNames() throws {
+        // Trees index a table of names the scanner fills; past 8,192 names it starts a new table
+        // between records, and its lookup cache starts over past 4,096 names, inside records too.
+        // Every record's names must still be its own: the same outcome as the reader's.
+        func record(_ index: Int, extras: Int) -> String {
+            let odd = (0 ..< extras).map { "<x\(index)_\($0) a\($0)=\"v\">w\($0)</x\(index)_\($0)>" }.joined()
+            return "<lom><general>\(odd)<identifier><entry>https://x.be/\(index)</entry></identifier>"
+                + "<title><string language=\"fr\">Titre \(index)</string></title>"
+                + "<keyword><string>mot\(index)</string></keyword></general></lom>"
+        }
+        let records = (1 ... 30).map { record($0, extras: $0 == 12 ? 5_000 : 400) }.joined(separator: "\n")
+        let folder = TempFolder()
+        let file = folder.write("names.xml", "<lomCollection xmlns=\"http://ltsc.ieee.org/xsd/LOM\">\(records)</lomCollection>")
+        let scanned = Self.outcome(file, scanner: true)
+        #expect(scanned.components(separatedBy: "\nresource ").count == 31)
+        #expect(scanned.contains("Titre 30") && scanned.contains("mot12"))
+        #expect(scanned == Self.outcome(file, scanner: false), "\(Self.firstDifference(scanned, Self.outcome(file, scanner: false)))")
+    }
 }

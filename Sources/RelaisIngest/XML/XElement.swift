@@ -1,11 +1,35 @@
+/// Element and namespace names, each held once: tree nodes keep an index. A string per node
+/// cost a retain when the node was made and a release when it was freed, atomic both.
+/// Appended to by one builder at a time, on the parsing thread that reads its trees.
+final class XNames {
+    private(set) var names: [String] = []
+    private var ids: [String: Int32] = [:]
+
+    var count: Int { names.count }
+
+    /// The index of `name`, added when new.
+    func id(_ name: String) -> Int32 {
+        if let id = ids[name] { return id }
+        let id = append(name)
+        ids[name] = id
+        return id
+    }
+
+    /// Adds `name` without looking for it (its caller keeps its own index).
+    func append(_ name: String) -> Int32 {
+        names.append(name)
+        return Int32(names.count - 1)
+    }
+}
+
 /// One record's elements, stored flat: nodes, children lists, attributes and text in a few
 /// arrays, built in one pass and freed in one go. A tree of objects cost an allocation and a
 /// release per element, and an array per parent: a quarter of the parsing thread's time.
 /// Nodes are stored as their end tags come (children before their parent), so the root is the
 /// last node and an element's descendants are the nodes just before it.
-public final class XTree: Sendable {
+public final class XTree {
     /// Plain integers (names apart): reading one copies no reference.
-    struct Node: Sendable {
+    struct Node {
         var line: Int
         /// This node's descendants are nodes `firstDescendant ..< self`.
         var firstDescendant: Int32
@@ -18,30 +42,39 @@ public final class XTree: Sendable {
     }
 
     let nodes: [Node]
-    let names: [String]
-    let namespaces: [String?]
+    let names: XNames
+    /// Per node, an index in `names`; -1 for no namespace.
+    let nameIDs: [Int32]
+    let namespaceIDs: [Int32]
     /// The children of each node (node indices), in document order, node after node.
     let childList: [Int32]
     let attributes: [(name: String, value: String)]
     /// Each node's own text (text and CDATA concatenated, untrimmed), node after node.
     let text: [UInt8]
 
-    init(nodes: [Node], names: [String], namespaces: [String?], childList: [Int32],
+    init(nodes: [Node], names: XNames, nameIDs: [Int32], namespaceIDs: [Int32], childList: [Int32],
          attributes: [(name: String, value: String)], text: [UInt8]) {
         self.nodes = nodes
         self.names = names
-        self.namespaces = namespaces
+        self.nameIDs = nameIDs
+        self.namespaceIDs = namespaceIDs
         self.childList = childList
         self.attributes = attributes
         self.text = text
     }
 }
 
+extension XTree {
+    @inline(__always)
+    func name(_ node: Int) -> String { names.names[Int(nameIDs[node])] }
+}
+
 /// Builds an `XTree` from start and end tags, as a parser meets them.
 struct XTreeBuilder {
     private var nodes: [XTree.Node] = []
-    private var names: [String] = []
-    private var namespaces: [String?] = []
+    let names: XNames
+    private var nameIDs: [Int32] = []
+    private var namespaceIDs: [Int32] = []
     private var childList: [Int32] = []
     private var attributes: [(name: String, value: String)] = []
     private var text: [UInt8] = []
@@ -53,16 +86,17 @@ struct XTreeBuilder {
         var attributeCount: Int32
         var pendingStart: Int
         var firstDescendant: Int32
+        var nameID: Int32
+        var namespaceID: Int32
     }
     private var open: [OpenElement] = []
-    /// Names of the open elements, innermost last.
-    private var openNames: [(name: String, namespace: String?)] = []
 
     /// Sized like the previous record's tree, so that its arrays do not grow element by element.
-    init(reserving hint: (nodes: Int, attributes: Int, text: Int) = (0, 0, 0)) {
+    init(names: XNames = XNames(), reserving hint: (nodes: Int, attributes: Int, text: Int) = (0, 0, 0)) {
+        self.names = names
         nodes.reserveCapacity(hint.nodes)
-        names.reserveCapacity(hint.nodes)
-        namespaces.reserveCapacity(hint.nodes)
+        nameIDs.reserveCapacity(hint.nodes)
+        namespaceIDs.reserveCapacity(hint.nodes)
         childList.reserveCapacity(hint.nodes)
         attributes.reserveCapacity(hint.attributes)
         text.reserveCapacity(hint.text)
@@ -71,9 +105,14 @@ struct XTreeBuilder {
     var sizes: (nodes: Int, attributes: Int, text: Int) { (nodes.count, attributes.count, text.count) }
 
     mutating func open(name: String, namespace: String?, line: Int) {
+        open(nameID: names.id(name), namespaceID: namespace.map(names.id) ?? -1, line: line)
+    }
+
+    /// An element named by indices in `names` (-1: no namespace).
+    mutating func open(nameID: Int32, namespaceID: Int32, line: Int) {
         open.append(OpenElement(line: line, attributeStart: Int32(attributes.count), attributeCount: 0,
-                                pendingStart: pending.count, firstDescendant: Int32(nodes.count)))
-        openNames.append((name, namespace))
+                                pendingStart: pending.count, firstDescendant: Int32(nodes.count),
+                                nameID: nameID, namespaceID: namespaceID))
     }
 
     /// An attribute of the element opened last.
@@ -94,9 +133,8 @@ struct XTreeBuilder {
         let textStart = Int32(text.count)
         if let ownText, !ownText.isEmpty { text.append(contentsOf: ownText) }
         pending.append(Int32(nodes.count))
-        let (name, namespace) = openNames.removeLast()
-        names.append(name)
-        namespaces.append(namespace)
+        nameIDs.append(element.nameID)
+        namespaceIDs.append(element.namespaceID)
         nodes.append(XTree.Node(line: element.line, firstDescendant: element.firstDescendant, childStart: childStart,
                                 childCount: Int32(childCount), attributeStart: element.attributeStart,
                                 attributeCount: element.attributeCount, textStart: textStart,
@@ -110,7 +148,7 @@ struct XTreeBuilder {
 
     /// The root: the last element closed (all must be closed).
     mutating func finish() -> XElement {
-        let tree = XTree(nodes: nodes, names: names, namespaces: namespaces, childList: childList,
+        let tree = XTree(nodes: nodes, names: names, nameIDs: nameIDs, namespaceIDs: namespaceIDs, childList: childList,
                          attributes: attributes, text: text)
         return XElement(tree: tree, index: Int32(nodes.count - 1))
     }
@@ -119,7 +157,7 @@ struct XTreeBuilder {
 /// One element of a record's XML subtree: an immutable copy made once per record so that
 /// mappers work on Swift values and never see a libxml2 pointer. Names are local names: real
 /// feeds put children in the wrong namespace, so mappers match on local names.
-public struct XElement: Sendable {
+public struct XElement {
     let tree: XTree
     let index: Int32
 
@@ -154,8 +192,11 @@ public struct XElement: Sendable {
 
     @inline(__always) private var node: XTree.Node { tree.nodes[Int(index)] }
 
-    public var name: String { tree.names[Int(index)] }
-    public var namespace: String? { tree.namespaces[Int(index)] }
+    public var name: String { tree.name(Int(index)) }
+    public var namespace: String? {
+        let id = tree.namespaceIDs[Int(index)]
+        return id < 0 ? nil : tree.names.names[Int(id)]
+    }
     public var line: Int { node.line }
 
     /// Attributes by local name, in document order.
@@ -220,7 +261,7 @@ public struct XElement: Sendable {
         let node = node
         for position in Int(node.childStart) ..< Int(node.childStart + node.childCount) {
             let index = tree.childList[position]
-            if tree.names[Int(index)].caseInsensitiveEquals(name) { return XElement(tree: tree, index: index) }
+            if tree.name(Int(index)).caseInsensitiveEquals(name) { return XElement(tree: tree, index: index) }
         }
         return nil
     }
@@ -230,7 +271,7 @@ public struct XElement: Sendable {
         var found: [XElement] = []
         for position in Int(node.childStart) ..< Int(node.childStart + node.childCount) {
             let index = tree.childList[position]
-            if tree.names[Int(index)].caseInsensitiveEquals(name) { found.append(XElement(tree: tree, index: index)) }
+            if tree.name(Int(index)).caseInsensitiveEquals(name) { found.append(XElement(tree: tree, index: index)) }
         }
         return found
     }
@@ -271,7 +312,7 @@ public struct XElement: Sendable {
     public func hasDescendant(_ name: String) -> Bool {
         // The descendants are the nodes just before this one: a scan, no walk.
         let node = node
-        for position in Int(node.firstDescendant) ..< Int(index) where tree.names[position].caseInsensitiveEquals(name) {
+        for position in Int(node.firstDescendant) ..< Int(index) where tree.name(position).caseInsensitiveEquals(name) {
             return true
         }
         return false

@@ -212,8 +212,14 @@ final class XMLRecordScanner {
                               _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                               _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard !stopped else { return }
+        if !capturing && nameTable.count > 8192 {
+            // Here no index of the old table is held: a record's tree needs all of its own.
+            names.removeAll(keepingCapacity: true)
+            nameTable = XNames()
+            lastNamespace = nil
+        }
         let line = currentLine
-        let (namespace, isXInclude) = uri.map(namespaceURI) ?? (nil, false)
+        let (namespace, isXInclude) = uri.map(namespaceURI) ?? (-1, false)
         if depth >= limits.maxDepth {
             return fail(FileRejection(line: line, reason: "imbrication trop profonde (plus de \(limits.maxDepth) niveaux)"))
         }
@@ -231,7 +237,7 @@ final class XMLRecordScanner {
             capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
             return
         }
-        let tag = ScannedStartTag(name: internedName(localName), namespace: namespace, line: line,
+        let tag = ScannedStartTag(name: internedName(localName), namespace: namespace < 0 ? nil : nameTable.names[Int(namespace)], line: line,
                                   attributeCount: attributeCount, attributes: attributes)
         do {
             guard case .capture(let serialize) = try onElement!(tag) else { return }
@@ -240,7 +246,7 @@ final class XMLRecordScanner {
             text.removeAll()
             capture.initialize(to: Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
                                            documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out,
-                                           text: text, tree: XTreeBuilder(reserving: treeSizes)))
+                                           text: text, tree: XTreeBuilder(names: nameTable, reserving: treeSizes)))
             capturing = true
             capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
         } catch {
@@ -282,32 +288,45 @@ final class XMLRecordScanner {
     /// Names come from libxml2's dictionary: one pointer per distinct name for the parser's
     /// life, so each becomes a Swift string once. The cached bytes are compared too, so a
     /// reused address never returns a stale name.
-    @exclusivity(unchecked) private var names: [UnsafeRawPointer: (name: String, bytes: [CChar])] = [:]
+    @exclusivity(unchecked) private var names: [UnsafeRawPointer: (id: Int32, bytes: [CChar])] = [:]
+    /// The names' strings, which records' trees index. Replaced, not emptied, when it grows
+    /// large: trees already made keep theirs.
+    @exclusivity(unchecked) private var nameTable = XNames()
 
     fileprivate func internedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
-        guard let pointer else { return "" }
+        // The index first: finding it may add to the table, or replace it.
+        let id = internedNameID(pointer)
+        return nameTable.names[Int(id)]
+    }
+
+    fileprivate func internedNameID(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
+        guard let pointer else { return nameTable.id("") }
         let raw = UnsafeRawPointer(pointer)
-        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 { return cached.name }
+        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 { return cached.id }
         let name = String(cString: pointer)
-        // A file can hold any number of distinct names: the cache starts over past a bound.
+        // A file can hold any number of distinct names: the cache starts over past a bound
+        // (the table too, but only before an element outside records: see `startElement`).
         if names.count >= 4096 { names.removeAll(keepingCapacity: true) }
-        names[raw] = (name, Array(name.utf8CString))
-        return name
+        let id = nameTable.append(name)
+        names[raw] = (id, Array(name.utf8CString))
+        return id
     }
 
     /// Most elements are in their parent's namespace: the last URI is kept with its XInclude
     /// verdict, so the same one costs a comparison.
-    @exclusivity(unchecked) private var lastNamespace: (pointer: UnsafePointer<xmlChar>, name: String, isXInclude: Bool)?
+    @exclusivity(unchecked) private var lastNamespace: (pointer: UnsafePointer<xmlChar>, id: Int32, isXInclude: Bool)?
 
-    private func namespaceURI(_ pointer: UnsafePointer<xmlChar>) -> (String, Bool) {
+    /// The namespace's index in `nameTable`, and whether it is XInclude's.
+    private func namespaceURI(_ pointer: UnsafePointer<xmlChar>) -> (Int32, Bool) {
         if let last = lastNamespace, last.pointer == pointer || strcmp(UnsafeRawPointer(last.pointer).assumingMemoryBound(to: CChar.self),
                                                                        UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)) == 0 {
-            return (last.name, last.isXInclude)
+            return (last.id, last.isXInclude)
         }
-        let name = internedName(pointer)
+        let id = internedNameID(pointer)
+        let name = nameTable.names[Int(id)]
         let isXInclude = name.hasPrefix("http://www.w3.org/200") && name.hasSuffix("/XInclude")
-        lastNamespace = (pointer, name, isXInclude)
-        return (name, isXInclude)
+        lastNamespace = (pointer, id, isXInclude)
+        return (id, isXInclude)
     }
 
     /// The declaration an element or attribute with this prefix refers to (the innermost).
@@ -370,7 +389,6 @@ final class XMLRecordScanner {
 /// serialization.
 private struct Capture {
     struct Frame {
-        var name: String
         /// Where this element's own text starts in `text` (children truncate theirs at their end).
         var textStart: Int
         var qualifiedName: (prefix: UnsafePointer<xmlChar>?, local: UnsafePointer<xmlChar>?)
@@ -412,13 +430,13 @@ private struct Capture {
     private var writing: Bool { serialize && fieldViolation == nil }
 
     mutating func open(_ scanner: XMLRecordScanner, _ localName: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?,
-                       _ namespace: String?, _ line: Int, _ namespaceCount: Int,
+                       _ namespace: Int32, _ line: Int, _ namespaceCount: Int,
                        _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                        _ attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         endRun()
         closeStartTag()
-        let name = scanner.internedName(localName)
-        tree.open(name: name, namespace: namespace, line: line)
+        let nameID = scanner.internedNameID(localName)
+        tree.open(nameID: nameID, namespaceID: namespace, line: line)
         if attributeCount > 0, let attributes {
             for index in 0 ..< attributeCount {
                 let base = index * 5
@@ -438,7 +456,7 @@ private struct Capture {
             if isRoot { rootDeclarationsAt = out.count }
         }
         if serialize {
-            if namespace != nil { use(scanner.declaration(for: prefix)) }
+            if namespace >= 0 { use(scanner.declaration(for: prefix)) }
         }
         for index in 0 ..< attributeCount {
             guard let attributes else { break }
@@ -455,7 +473,7 @@ private struct Capture {
                 out.append(UInt8(ascii: "\""))
             }
         }
-        frames.append(Frame(name: name, textStart: text.count, qualifiedName: (prefix, localName)))
+        frames.append(Frame(textStart: text.count, qualifiedName: (prefix, localName)))
     }
 
     /// Ends the current element; returns the record when it was the root.
@@ -530,7 +548,8 @@ private struct Capture {
     private mutating func endRun() {
         if runLength > maxFieldBytes, let frame = frames.last {
             // The last oversized field is the one reported, as the tree walk did.
-            fieldViolation = "champ <\(frame.name)> de \(runLength) octets (maximum \(maxFieldBytes))"
+            let name = frame.qualifiedName.local.map { String(cString: $0) } ?? ""
+            fieldViolation = "champ <\(name)> de \(runLength) octets (maximum \(maxFieldBytes))"
             out.removeAll()
         }
         runLength = 0
