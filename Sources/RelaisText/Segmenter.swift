@@ -99,6 +99,35 @@ struct Segmenter {
             var allDigits = true
             var ascii = true
             scan: while pos < n {
+                if bytes[pos] < 0x80 {
+                    // A run of ASCII letters and digits (most of French text) in a loop of its
+                    // own, as the general path below would take it scalar by scalar: lower case,
+                    // never a mark nor an ignorable; any other ASCII byte ends the word.
+                    var q = pos
+                    var digits = 0
+                    while q < n {
+                        let b = bytes[q]
+                        if b >= 0x80 { break }
+                        let t = ClassTables.latin[Int(b)]  // 1 letter, 2 digit
+                        if t &- 1 > 1 { break }
+                        digits &+= Int(t &- 1)
+                        q += 1
+                    }
+                    let run = q - pos
+                    if run == 0 { break scan }
+                    norm.reserve(normCount + run, keeping: normCount)
+                    let out = norm.p + normCount
+                    for k in 0..<run {
+                        let b = bytes[pos + k]
+                        out[k] = UInt32(b &- 0x41 < 26 ? b | 0x20 : b)
+                    }
+                    normCount += run
+                    if digits > 0 { hasDigits = true }
+                    if digits < run { allDigits = false }
+                    pos = q
+                    end = q
+                    continue scan
+                }
                 let (c, len) = decodeUTF8(bytes, pos, n)
                 switch classify(c) {
                 case .letter:

@@ -28,9 +28,11 @@ enum CharClass: UInt8 {
 /// answers (a test compares both over every scalar).
 @inline(__always)
 func classify(_ c: UInt32) -> CharClass {
-    if c < 0x250 { return CharClass(rawValue: ClassTables.latin[Int(c)]) ?? .other }
+    // The tables hold raw values, which are the cases' own representation (declared in order,
+    // implicit raw values): `CharClass(rawValue:)` was a call per scalar. Tests check both.
+    if c < 0x250 { return unsafeBitCast(ClassTables.latin[Int(c)], to: CharClass.self) }
     if c &- 0x300 < 0x70 { return .mark }
-    if c &- 0x2000 < 0x70 { return CharClass(rawValue: ClassTables.punctuation[Int(c &- 0x2000)]) ?? .other }
+    if c &- 0x2000 < 0x70 { return unsafeBitCast(ClassTables.punctuation[Int(c &- 0x2000)], to: CharClass.self) }
     return classifyGeneral(c)
 }
 

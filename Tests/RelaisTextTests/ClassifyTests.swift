@@ -21,6 +21,17 @@ struct ClassifyTests {
         #expect(ClassTables.punctuation.allSatisfy { CharClass(rawValue: $0) != nil })
     }
 
+    @Test("a raw value is its case's representation (the tables are read by bit cast)")
+    func rawValuesAreRepresentations() {
+        let all: [CharClass] = [.other, .letter, .digit, .mark, .apostrophe, .hyphen, .ignorable]
+        for (index, value) in all.enumerated() {
+            #expect(value.rawValue == UInt8(index))
+            #expect(unsafeBitCast(value, to: UInt8.self) == value.rawValue)
+            #expect(unsafeBitCast(value.rawValue, to: CharClass.self) == value)
+        }
+        #expect(CharClass(rawValue: UInt8(all.count)) == nil)
+    }
+
     @Test("the splitter's special scalars")
     func specials() {
         #expect(classify(0x27) == .apostrophe)
