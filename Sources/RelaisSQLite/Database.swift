@@ -190,11 +190,15 @@ public final class Statement {
     }
 
     public func bind(_ index: Int32, _ value: String?) throws {
-        let rc: Int32
-        if let value {
-            rc = sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
-        } else {
-            rc = sqlite3_bind_null(handle, index)
+        guard var value else { return try check(sqlite3_bind_null(handle, index)) }
+        // Bound from the string's own UTF-8 with its length: passing the String as a C string
+        // made Swift copy it into a new array, and SQLite measure it, for every parameter.
+        // SQLite read that C string up to its first NUL: so does the length.
+        let rc = value.withUTF8 { utf8 in
+            let base = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(Self.emptyText))
+            let count = memchr(base, 0, utf8.count).map { base.distance(to: UnsafeRawPointer($0)) } ?? utf8.count
+            return sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self), UInt64(count),
+                                       csqlite_transient(), UInt8(SQLITE_UTF8))
         }
         try check(rc)
     }

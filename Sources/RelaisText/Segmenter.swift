@@ -11,6 +11,30 @@ struct Part {
     var ascii: Bool
 }
 
+/// The words of the current chain: at most `Segmenter.maxParts`, in storage the segmenter
+/// allocates once (an array's uniqueness checks and resizing cost more than the words).
+struct Parts: RandomAccessCollection {
+    let p: UnsafeMutablePointer<Part>
+    private(set) var count = 0
+
+    init(capacity: Int) { p = .allocate(capacity: capacity) }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> Part { p[i] }
+
+    @inline(__always)
+    mutating func append(_ part: Part) {
+        (p + count).initialize(to: part)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeAll() { count = 0 }
+
+    func free() { p.deallocate() }
+}
+
 /// Splits UTF-8 into chains of words. A chain is a run of words linked by a single hyphen
 /// or by a single apostrophe that is not an elision ("peut-être", "arc-en-ciel",
 /// "aujourd'hui"); most chains have one word. Elided heads ("l'", "qu'", "jusqu'") are
@@ -25,7 +49,7 @@ struct Segmenter {
     var pos = 0
     var norm: Scratch<UInt32>
     var normCount = 0
-    var parts: [Part] = []
+    var parts = Parts(capacity: Segmenter.maxParts)
     /// Whether the current chain may be joined (false when it continues an over-long run).
     var joinable = true
     private var overflow = false
@@ -40,7 +64,6 @@ struct Segmenter {
             count = 0
         }
         norm = Scratch(capacity: 64)
-        parts.reserveCapacity(Segmenter.maxParts)
     }
 
     nonisolated(unsafe) private static let emptyByte: UnsafePointer<UInt8> = {
@@ -49,11 +72,14 @@ struct Segmenter {
         return UnsafePointer(p)
     }()
 
-    func free() { norm.free() }
+    func free() {
+        norm.free()
+        parts.free()
+    }
 
     /// Reads the next chain into `parts`/`norm`; false at the end of the input.
     mutating func nextChain() -> Bool {
-        parts.removeAll(keepingCapacity: true)
+        parts.removeAll()
         normCount = 0
         joinable = !overflow
         overflow = false
@@ -73,6 +99,35 @@ struct Segmenter {
             var allDigits = true
             var ascii = true
             scan: while pos < n {
+                if bytes[pos] < 0x80 {
+                    // A run of ASCII letters and digits (most of French text) in a loop of its
+                    // own, as the general path below would take it scalar by scalar: lower case,
+                    // never a mark nor an ignorable; any other ASCII byte ends the word.
+                    var q = pos
+                    var digits = 0
+                    while q < n {
+                        let b = bytes[q]
+                        if b >= 0x80 { break }
+                        let t = ClassTables.latin[Int(b)]  // 1 letter, 2 digit
+                        if t &- 1 > 1 { break }
+                        digits &+= Int(t &- 1)
+                        q += 1
+                    }
+                    let run = q - pos
+                    if run == 0 { break scan }
+                    norm.reserve(normCount + run, keeping: normCount)
+                    let out = norm.p + normCount
+                    for k in 0..<run {
+                        let b = bytes[pos + k]
+                        out[k] = UInt32(b &- 0x41 < 26 ? b | 0x20 : b)
+                    }
+                    normCount += run
+                    if digits > 0 { hasDigits = true }
+                    if digits < run { allDigits = false }
+                    pos = q
+                    end = q
+                    continue scan
+                }
                 let (c, len) = decodeUTF8(bytes, pos, n)
                 switch classify(c) {
                 case .letter:

@@ -18,14 +18,21 @@ public final class TermCache {
         var alternative: Int32
     }
 
+    /// What changes as words are cached. Behind a pointer the class holds as a constant: as
+    /// variables of the class, each read of them in the tokenizer's loop was a dynamic
+    /// exclusivity check (~100 per record, the cache's main cost on a hit).
+    struct State {
+        var count = 0
+        var keys = Scratch<UInt32>(capacity: 4096)
+        var keyCount = 0
+        var values = Scratch<UInt8>(capacity: 8192)
+        var valueCount = 0
+    }
+
     let entryLimit: Int
     private let slotMask: Int
-    private var slots: UnsafeMutablePointer<Entry>
-    private var count = 0
-    private var keys = Scratch<UInt32>(capacity: 4096)
-    private var keyCount = 0
-    private var values = Scratch<UInt8>(capacity: 8192)
-    private var valueCount = 0
+    private let slots: UnsafeMutablePointer<Entry>
+    private let state: UnsafeMutablePointer<State>
 
     /// `entries` distinct words at most (about 100 bytes each); then the cache restarts.
     public init(entries: Int = 8_192) {
@@ -36,22 +43,26 @@ public final class TermCache {
         slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: Entry(hash: 0, keyStart: 0, keyCount: 0, valueStart: 0, primary: 0, alternative: 0),
                          count: slotCount)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
     }
 
     deinit {
         slots.deallocate()
-        keys.free()
-        values.free()
+        state.pointee.keys.free()
+        state.pointee.values.free()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Words cached now (for tests).
-    public var entryCount: Int { count }
+    public var entryCount: Int { state.pointee.count }
 
     private func clear() {
         for k in 0...slotMask { slots[k].hash = 0 }
-        count = 0
-        keyCount = 0
-        valueCount = 0
+        state.pointee.count = 0
+        state.pointee.keyCount = 0
+        state.pointee.valueCount = 0
     }
 
     @inline(__always)
@@ -73,6 +84,7 @@ public final class TermCache {
     @inline(__always)
     private func slot(_ p: UnsafePointer<UInt32>, _ n: Int, _ h: UInt64) -> Int {
         var i = Int(truncatingIfNeeded: h >> 7) & slotMask
+        let keys = state.pointee.keys
         while true {
             let e = slots[i]
             if e.hash == 0 { return i }
@@ -98,7 +110,7 @@ public final class TermCache {
         let h = Self.hash(p, n, Self.flags(hasDigits: hasDigits, ascii: ascii))
         let e = slots[slot(p, n, h)]
         guard e.hash != 0 else { return (h, nil) }
-        let v = values.p + Int(e.valueStart)
+        let v = state.pointee.values.p + Int(e.valueStart)
         return (h, (UnsafeBufferPointer(start: v, count: Int(e.primary)),
                     UnsafeBufferPointer(start: v + Int(e.primary), count: Int(e.alternative))))
     }
@@ -108,21 +120,27 @@ public final class TermCache {
                 primary: UnsafeBufferPointer<UInt8>, alternative: UnsafeBufferPointer<UInt8>) {
         let size = primary.count + alternative.count
         // Past these the offsets would not fit, or the arenas would outgrow their purpose.
-        if count >= entryLimit || keyCount + n > 16 * entryLimit || valueCount + size > 32 * entryLimit {
+        let s = state
+        if s.pointee.count >= entryLimit || s.pointee.keyCount + n > 16 * entryLimit
+            || s.pointee.valueCount + size > 32 * entryLimit
+        {
             clear()
         }
-        keys.reserve(keyCount + n, keeping: keyCount)
-        (keys.p + keyCount).update(from: p, count: n)
-        values.reserve(valueCount + size, keeping: valueCount)
-        if let base = primary.baseAddress { (values.p + valueCount).update(from: base, count: primary.count) }
+        let keyCount = s.pointee.keyCount
+        let valueCount = s.pointee.valueCount
+        s.pointee.keys.reserve(keyCount + n, keeping: keyCount)
+        (s.pointee.keys.p + keyCount).update(from: p, count: n)
+        s.pointee.values.reserve(valueCount + size, keeping: valueCount)
+        let values = s.pointee.values.p
+        if let base = primary.baseAddress { (values + valueCount).update(from: base, count: primary.count) }
         if let base = alternative.baseAddress {
-            (values.p + valueCount + primary.count).update(from: base, count: alternative.count)
+            (values + valueCount + primary.count).update(from: base, count: alternative.count)
         }
         slots[slot(p, n, h)] = Entry(hash: h, keyStart: Int32(keyCount), keyCount: Int32(n),
                                      valueStart: Int32(valueCount), primary: Int32(primary.count),
                                      alternative: Int32(alternative.count))
-        keyCount += n
-        valueCount += size
-        count += 1
+        s.pointee.keyCount = keyCount + n
+        s.pointee.valueCount = valueCount + size
+        s.pointee.count += 1
     }
 }

@@ -21,8 +21,25 @@ enum CharClass: UInt8 {
     case ignorable
 }
 
+/// The class of a scalar: a table lookup for ASCII, Latin-1, Latin Extended-A and B and General
+/// Punctuation (nearly every scalar of French text), the general classification beyond. Asking
+/// the Unicode properties cost every call (even ASCII's) two type-metadata lookups, and kept the
+/// function from being inlined into the word splitter's loop; the tables are `classifyGeneral`'s
+/// answers (a test compares both over every scalar).
 @inline(__always)
 func classify(_ c: UInt32) -> CharClass {
+    // The tables hold raw values, which are the cases' own representation (declared in order,
+    // implicit raw values): `CharClass(rawValue:)` was a call per scalar. Tests check both.
+    if c < 0x250 { return unsafeBitCast(ClassTables.latin[Int(c)], to: CharClass.self) }
+    if c &- 0x300 < 0x70 { return .mark }
+    if c &- 0x2000 < 0x70 { return unsafeBitCast(ClassTables.punctuation[Int(c &- 0x2000)], to: CharClass.self) }
+    return classifyGeneral(c)
+}
+
+/// The classification itself, by hand up to Latin-1 and for the few scalars the splitter treats
+/// apart, by general category beyond: what `classify` answers for every scalar.
+@inline(never)
+func classifyGeneral(_ c: UInt32) -> CharClass {
     if c < 0x80 {
         if c &- 0x61 < 26 || c &- 0x41 < 26 { return .letter }
         if c &- 0x30 < 10 { return .digit }

@@ -33,4 +33,45 @@ import RelaisSQLite
         }
         #expect(try row(200) == row(0))
     }
+
+    /// Strings are bound from their UTF-8 with a length; they were bound as C strings, which
+    /// SQLite read up to the first NUL: the same text must be stored.
+    @Test func stringsBindAsTheirCStringDid() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t (k INTEGER, v)")
+        let insert = try db.prepare("INSERT INTO t (k, v) VALUES (?, ?)")
+        let values = ["", "a", "été", "a\u{0}b", "\u{0}", "x\u{0}", String(repeating: "é", count: 3_000) + "\u{0}z",
+                      "Le cycle de l’eau 😀", String(repeating: "y", count: 100_000)]
+        let expected = ["", "a", "été", "a", "", "x", String(repeating: "é", count: 3_000),
+                        "Le cycle de l’eau 😀", String(repeating: "y", count: 100_000)]
+        for (k, value) in values.enumerated() {
+            insert.reset()
+            try insert.bind(1, k)
+            try insert.bind(2, value)
+            try insert.runBound()
+            // Through the substring path too (a non-native or shared string).
+            insert.reset()
+            try insert.bind(1, k + 100)
+            try insert.bind(2, String(Substring(value)))
+            try insert.runBound()
+        }
+        insert.reset()
+        try insert.bind(1, 200)
+        try insert.bind(2, nil as String?)
+        try insert.runBound()
+        let read = try db.prepare("SELECT typeof(v), v FROM t WHERE k = ?")
+        for k in values.indices {
+            for key in [k, k + 100] {
+                try read.bindAll([key])
+                #expect(try read.step())
+                #expect(read.text(0) == "text")
+                #expect(read.text(1) == expected[k])
+                read.reset()
+            }
+        }
+        try read.bindAll([200])
+        #expect(try read.step())
+        #expect(read.text(0) == "null")
+        read.reset()
+    }
 }

@@ -128,6 +128,31 @@ import RelaisText
         #expect(try reopened.db.scalarText("PRAGMA journal_mode") == "wal")
     }
 
+    @Test func newDatabasesGetLargePagesExistingOnesKeepTheirs() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
+        let old = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
+        defer {
+            for base in [path, old] {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
+            }
+        }
+        do {
+            let store = try Store(path: path)
+            _ = try store.write(record("a", title: "Un", hash: "1"), batch: nil)
+            #expect(try store.db.scalarInt("PRAGMA page_size") == Int64(Store.newPageSize))
+        }
+        #expect(try Store(path: path).db.scalarInt("PRAGMA page_size") == Int64(Store.newPageSize))
+        do {
+            // A database made with 4 kB pages (before this store chose its page size).
+            let db = try Database(path: old)
+            try db.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x)")
+        }
+        let reopened = try Store(path: old)
+        _ = try reopened.write(record("b", title: "Deux", hash: "2"), batch: nil)
+        #expect(try reopened.db.scalarInt("PRAGMA page_size") == 4096)
+        #expect(try reopened.counts().published == 1)
+    }
+
     @Test func newerSchemaIsRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
