@@ -411,7 +411,7 @@ enum EBUCoreMapper {
                 default: break
                 }
             }
-            if date.children.isEmpty, let raw = value(date) { plain.append(raw) }
+            if date.isLeaf, let raw = value(date) { plain.append(raw) }
         }
         return (created + issued + plain + other, modified)
     }
@@ -443,7 +443,7 @@ enum EBUCoreMapper {
             var statements = rights.children("rights").compactMap(\.text)
             statements += ["copyrightStatement", "rightsExpression", "exploitationIssues"].flatMap { rights.children($0) }
                 .compactMap(\.text)
-            if rights.children.isEmpty, let text = rights.text { statements.append(text) }
+            if rights.isLeaf, let text = rights.text { statements.append(text) }
             var urls = rights.children("rightsLink").compactMap(\.text)
             urls += [rights.attribute("typeLink"), rights.attribute("rightsID")].compactMap { $0 }.filter(isURL)
             let link = urls.first(where: isURL) ?? urls.first
@@ -506,7 +506,7 @@ enum EBUCoreMapper {
         for name in ["normalPlayTime", "offsetNormalPlayTime", "duration", "time"] {
             if let raw = element.child(name)?.text { return builder.duration(raw, field: field) }
         }
-        if element.children.isEmpty, let raw = element.text { return builder.duration(raw, field: field) }
+        if element.isLeaf, let raw = element.text { return builder.duration(raw, field: field) }
         return nil
     }
 
@@ -534,7 +534,7 @@ enum EBUCoreMapper {
         let target = element.child("relationIdentifier").flatMap { $0.child("identifier")?.text ?? $0.text }
             ?? element.child("relationLink")?.text
             ?? element.child("relation")?.text
-            ?? (element.children.isEmpty ? element.text : nil)
+            ?? (element.isLeaf ? element.text : nil)
         guard let target else { return nil }
         let label = element.attribute("typeLabel").flatMap(clean)
         let name = element.name.lowercased()
@@ -568,7 +568,7 @@ enum EBUCoreMapper {
         }
         for name in ["transcript", "transcription"] {
             for element in part.children(name) {
-                let text = plain(element.children.isEmpty ? element.ownText : element.allText)
+                let text = plain(element.isLeaf ? element.ownText : element.allText)
                 if !text.isEmpty { transcripts.append(text) }
             }
         }

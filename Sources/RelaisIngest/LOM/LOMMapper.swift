@@ -241,7 +241,7 @@ enum LOMMapper {
         func text(_ name: String) -> String? {
             element.child(name).flatMap { langTexts($0).first?.text ?? $0.text }
         }
-        let value = text("value") ?? (element.children.isEmpty ? element.text : nil)
+        let value = text("value") ?? (element.isLeaf ? element.text : nil)
         return (text("source"), value, text("label"))
     }
 
@@ -278,7 +278,7 @@ enum LOMMapper {
     static func identifier(in elements: [XElement]) -> String? {
         var first: String?
         for element in elements {
-            let entry = element.child("entry").flatMap { langTexts($0).first?.text } ?? (element.children.isEmpty ? element.text : nil)
+            let entry = element.child("entry").flatMap { langTexts($0).first?.text } ?? (element.isLeaf ? element.text : nil)
             guard let entry else { continue }
             let catalog = element.child("catalog")?.text?.lowercased() ?? ""
             if catalog == "uri" || catalog == "url" || entry.hasPrefix("http") || entry.hasPrefix("urn:") || entry.hasPrefix("ark:") {

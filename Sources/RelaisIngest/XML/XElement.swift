@@ -225,7 +225,8 @@ public struct XElement {
         return found
     }
 
-    public var hasChildren: Bool { node.childCount > 0 }
+    /// Whether the element has no child element (`children.isEmpty` without building the array).
+    public var isLeaf: Bool { node.childCount == 0 }
 
     @inline(__always)
     func forEachChild(_ body: (XElement) throws -> Void) rethrows {

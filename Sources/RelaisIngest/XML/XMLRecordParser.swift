@@ -101,7 +101,7 @@ public struct XMLRecordParser: RecordParser {
     /// An EBUCore document whose coreMetadata holds only `format` elements.
     static func isTechnicalOnly(_ element: XElement) -> Bool {
         guard let core = element.child("coreMetadata") else { return false }
-        return !core.children.isEmpty && core.children.allSatisfy { $0.name == "format" }
+        return !core.isLeaf && core.children.allSatisfy { $0.name == "format" }
     }
 
     static func skipReason(root: String, namespace: String?) -> String? {
