@@ -213,7 +213,7 @@ public final class Store {
         try upsert.bind(6, search.keywords)
         try upsert.bind(7, search.description)
         try upsert.bind(8, search.body)
-        try json.bytes.withUnsafeBufferPointer { try upsert.bind(9, utf8: $0) }
+        try json.withBytes { try upsert.bind(9, utf8: $0) }
         try upsert.bind(10, record.original)
         try upsert.bind(11, record.provenance.contentHash)
         try upsert.bind(12, record.provenance.file)
