@@ -82,12 +82,23 @@ public struct JSONWriter: ~Copyable {
         var value = value
         append(0x22)
         value.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
+            let count = utf8.count
             var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
+            var index = 0
+            while index < count {
+                // Eight bytes at a time while none of them is escaped: most text has no escape.
+                while index + 8 <= count
+                    && !JSONWriter.escapes(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                {
+                    index += 8
+                }
+                if index == count { break }
+                let byte = base[index]
+                index += 1
                 guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                start = index + 1
+                append(UnsafeBufferPointer(start: base + start, count: index - 1 - start))
+                start = index
                 switch byte {
                 case 0x22: raw("\\\"")
                 case 0x5C: raw("\\\\")
@@ -105,9 +116,22 @@ public struct JSONWriter: ~Copyable {
                     }
                 }
             }
-            append(UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
+            append(UnsafeBufferPointer(start: base + start, count: count - start))
         }
         append(0x22)
+    }
+
+    /// Whether one of the eight bytes of `word` is `"`, `\` or a control character (< 0x20):
+    /// the classic tests for a zero byte and for a byte below n, exact as a yes or no.
+    @inlinable @inline(__always)
+    static func escapes(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & (ones &* 0x80) != 0
     }
 
     @inlinable
