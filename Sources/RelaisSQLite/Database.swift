@@ -235,6 +235,34 @@ public final class Statement {
 
     nonisolated(unsafe) private static let emptyText = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
+    /// Binds UTF-8 bytes as TEXT without SQLite's copy while `body` runs the statement; the
+    /// parameter is NULL afterwards. For the large values of a row written per record (an
+    /// import's original XML, its record JSON): the copy was a malloc, a memcpy and a free each.
+    public func withBorrowedUTF8<R>(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>,
+                                    _ body: () throws -> R) throws -> R {
+        let base = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(Self.emptyText))
+        // A nil destructor is SQLITE_STATIC: SQLite reads the bytes where they are.
+        try check(sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self), UInt64(utf8.count),
+                                      nil, UInt8(SQLITE_UTF8)))
+        defer { sqlite3_bind_null(handle, index) }
+        return try body()
+    }
+
+    /// `bind(_:_:)` for a string (the same text: up to its first NUL) without SQLite's copy,
+    /// while `body` runs the statement; see `withBorrowedUTF8`.
+    public func withBorrowedText<R>(_ index: Int32, _ value: String, _ body: () throws -> R) throws -> R {
+        var value = value
+        return try value.withUTF8 { try withBorrowedText(index, utf8: $0, body) }
+    }
+
+    /// `withBorrowedUTF8` up to the first NUL, as a string is bound.
+    public func withBorrowedText<R>(_ index: Int32, utf8: UnsafeBufferPointer<UInt8>, _ body: () throws -> R) throws -> R {
+        let count = utf8.baseAddress.flatMap { base in
+            memchr(base, 0, utf8.count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
+        } ?? utf8.count
+        return try withBorrowedUTF8(index, UnsafeBufferPointer(rebasing: utf8[0..<count]), body)
+    }
+
     /// Binds all values in order, after a reset.
     public func bindAll(_ values: [(any SQLBindable)?]) throws {
         reset()

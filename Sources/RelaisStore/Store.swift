@@ -222,8 +222,6 @@ public final class Store {
         try upsert.bind(6, search.keywords)
         try upsert.bind(7, search.description)
         try upsert.bind(8, search.body)
-        try json.bytes.withUnsafeBufferPointer { try upsert.bind(9, utf8: $0) }
-        try record.originalUTF8.withUnsafeBufferPointer { try upsert.bind(10, utf8: $0) }
         try upsert.bind(11, record.provenance.contentHash)
         try upsert.bind(12, record.provenance.file)
         try upsert.bind(13, record.provenance.recordIndex)
@@ -232,7 +230,14 @@ public final class Store {
         try upsert.bind(16, Clock.now())
         try upsert.bind(17, resource.modified ?? resource.created)
         try upsert.bind(18, resource.duration)
-        try upsert.runBound()
+        // The record and the original, most of the row's bytes, are read where they are.
+        try json.withBytes { recordJSON in
+            try upsert.withBorrowedUTF8(9, recordJSON) {
+                try record.originalUTF8.withUnsafeBufferPointer { original in
+                    try upsert.withBorrowedText(10, utf8: original) { try upsert.runBound() }
+                }
+            }
+        }
         if existed {
             try deleteTerms.run([rowid])
         } else {

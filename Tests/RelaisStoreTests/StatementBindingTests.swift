@@ -74,4 +74,46 @@ import RelaisSQLite
         #expect(read.text(0) == "null")
         read.reset()
     }
+
+    /// Borrowed bindings store what the copying ones store, and leave NULL behind.
+    @Test func borrowedBindingsStoreTheSameText() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t (k INTEGER, v, w)")
+        let insert = try db.prepare("INSERT INTO t (k, v, w) VALUES (?, ?, ?)")
+        let values = ["", "a", "été", "a\u{0}b", "\u{0}", String(repeating: "<lom>é</lom>", count: 2_000), "😀"]
+        for (k, value) in values.enumerated() {
+            insert.reset()
+            try insert.bind(1, k)
+            try insert.bind(2, value)
+            try Array(value.utf8).withUnsafeBufferPointer { try insert.bind(3, utf8: $0) }
+            try insert.runBound()
+            insert.reset()
+            try insert.bind(1, k + 100)
+            try insert.withBorrowedText(2, value) {
+                try Array(value.utf8).withUnsafeBufferPointer { bytes in
+                    try insert.withBorrowedUTF8(3, bytes) { try insert.runBound() }
+                }
+            }
+            // Nothing borrowed stays bound: the parameters are NULL now.
+            try insert.bind(1, k + 200)
+            try insert.runBound()
+        }
+        try insert.withBorrowedUTF8(3, UnsafeBufferPointer(start: nil, count: 0)) {
+            try insert.bind(1, 300)
+            try insert.runBound()
+        }
+        let read = try db.prepare("SELECT typeof(v), hex(v), typeof(w), hex(w) FROM t WHERE k = ?")
+        func row(_ k: Int) throws -> [String?] {
+            try read.bindAll([k])
+            defer { read.reset() }
+            guard try read.step() else { return [] }
+            return [read.text(0), read.text(1), read.text(2), read.text(3)]
+        }
+        for k in values.indices {
+            #expect(try row(k + 100) == row(k))
+            #expect(try row(k + 200) == ["null", "", "null", ""])
+        }
+        #expect(try row(300)[2] == "text")
+        #expect(try row(300)[3] == "")
+    }
 }
