@@ -158,10 +158,13 @@ public final class Importer {
         let mappedBytes = try store.db.scalarInt("PRAGMA mmap_size") ?? 0
         if mappedBytes != 0 { try store.db.execute("PRAGMA mmap_size = 0") }
         defer { if mappedBytes != 0 { try? store.db.execute("PRAGMA mmap_size = \(mappedBytes)") } }
-        // A checkpoint after every file copied again the index pages each file rewrites; every
-        // 8,000 pages (32 MB of WAL) copies them once: 100k records 5 % faster.
+        // A checkpoint after every file copied again the index pages each file rewrites; one per
+        // 32 MB of WAL copies them once: 100k records 5 % faster than every 4 MB. In bytes, not
+        // pages: at 16 kB a page, 8,000 pages let the WAL of a 10k import grow to 94 MB and be
+        // copied whole at the end (7,630 / 7,646 → 8,030 / 7,944 records/s with 2,000 pages).
         let checkpointPages = try store.db.scalarInt("PRAGMA wal_autocheckpoint") ?? 1000
-        try store.db.execute("PRAGMA wal_autocheckpoint = 8000")
+        let pageSize = try store.db.scalarInt("PRAGMA page_size") ?? 4096
+        try store.db.execute("PRAGMA wal_autocheckpoint = \((32 << 20) / max(pageSize, 512))")
         defer { try? store.db.execute("PRAGMA wal_autocheckpoint = \(checkpointPages)") }
         if !dryRun {
             report.batch = try store.beginBatch(arguments: paths.joined(separator: " "))
