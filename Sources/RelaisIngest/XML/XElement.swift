@@ -29,7 +29,7 @@ final class XNames {
 /// release per element, and an array per parent).
 /// Nodes are stored as their end tags come (children before their parent), so the root is the
 /// last node and an element's descendants are the nodes just before it.
-public final class XTree {
+final class XTree {
     /// Plain integers (names apart): reading one copies no reference.
     struct Node {
         var line: Int
