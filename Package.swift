@@ -106,7 +106,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelaisCoreTests", dependencies: ["RelaisCore", "RelaisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelaisWorkflowTests",
             dependencies: ["RelaisWorkflow", "RelaisStore", "RelaisAuth", "RelaisIngest", "RelaisSQLite"],

@@ -196,7 +196,7 @@ public final class Statement {
         // SQLite read that C string up to its first NUL: so does the length.
         let rc = value.withUTF8 { utf8 in
             let base = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(Self.emptyText))
-            let count = memchr(base, 0, utf8.count).map { base.distance(to: UnsafeRawPointer($0)) } ?? utf8.count
+            let count = Self.lengthBeforeNUL(utf8)
             return sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self), UInt64(count),
                                        csqlite_transient(), UInt8(SQLITE_UTF8))
         }
@@ -248,19 +248,15 @@ public final class Statement {
         return try body()
     }
 
-    /// `bind(_:_:)` for a string (the same text: up to its first NUL) without SQLite's copy,
-    /// while `body` runs the statement; see `withBorrowedUTF8`.
-    public func withBorrowedText<R>(_ index: Int32, _ value: String, _ body: () throws -> R) throws -> R {
-        var value = value
-        return try value.withUTF8 { try withBorrowedText(index, utf8: $0, body) }
+    /// `withBorrowedUTF8` up to the first NUL: the text `bind(_:_:)` gives a string of these bytes.
+    public func withBorrowedText<R>(_ index: Int32, utf8: UnsafeBufferPointer<UInt8>, _ body: () throws -> R) throws -> R {
+        try withBorrowedUTF8(index, UnsafeBufferPointer(rebasing: utf8[0 ..< Self.lengthBeforeNUL(utf8)]), body)
     }
 
-    /// `withBorrowedUTF8` up to the first NUL, as a string is bound.
-    public func withBorrowedText<R>(_ index: Int32, utf8: UnsafeBufferPointer<UInt8>, _ body: () throws -> R) throws -> R {
-        let count = utf8.baseAddress.flatMap { base in
-            memchr(base, 0, utf8.count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
-        } ?? utf8.count
-        return try withBorrowedUTF8(index, UnsafeBufferPointer(rebasing: utf8[0..<count]), body)
+    /// The bytes before the first NUL: what SQLite read of a string bound as a C string.
+    private static func lengthBeforeNUL(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = utf8.baseAddress, let nul = memchr(base, 0, utf8.count) else { return utf8.count }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(nul))
     }
 
     /// Binds all values in order, after a reset.

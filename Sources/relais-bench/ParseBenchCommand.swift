@@ -12,21 +12,13 @@ struct ParseBenchCommand: ParsableCommand {
         abstract: "Times the parsing side of an import alone (thread CPU µs per record)."
     )
 
-    @Argument(help: "A folder of LOM XML files.")
-    var folder: String
-
-    @Option(name: .long, help: "Vocabulary folder.")
-    var vocabularies: String = "Corpus/vocabularies"
-
-    @Option(name: .long, help: "Rounds.")
-    var rounds: Int = 3
+    @OptionGroup var corpus: SideBenchCorpus
 
     func run() throws {
-        let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: vocabularies))
-        let files = try FileManager.default.contentsOfDirectory(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "xml" }.sorted { $0.path < $1.path }
+        let vocabularies = try corpus.loadVocabularies()
+        let files = try corpus.files()
         var results: [Double] = []
-        for _ in 0 ..< rounds {
+        for _ in 0 ..< corpus.rounds {
             var records = 0
             let started = StoreBenchCommand.threadCPU()
             for file in files {
@@ -39,6 +31,32 @@ struct ParseBenchCommand: ParsableCommand {
             results.append(microseconds)
             print(String(format: "%d records: %.1f µs/record (parsing thread CPU)", records, microseconds))
         }
+        SideBenchCorpus.printSummary(results)
+    }
+}
+
+/// What `relais-bench parse` and `relais-bench store` read, and how they report.
+struct SideBenchCorpus: ParsableArguments {
+    @Argument(help: "A folder of LOM XML files.")
+    var folder: String
+
+    @Option(name: .long, help: "Vocabulary folder.")
+    var vocabularies: String = "Corpus/vocabularies"
+
+    @Option(name: .long, help: "Rounds.")
+    var rounds: Int = 3
+
+    func loadVocabularies() throws -> Vocabularies {
+        try Vocabularies.load(from: URL(fileURLWithPath: vocabularies))
+    }
+
+    /// The folder's XML files, in name order.
+    func files() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "xml" }.sorted { $0.path < $1.path }
+    }
+
+    static func printSummary(_ results: [Double]) {
         let sorted = results.sorted()
         print(String(format: "min %.1f  median %.1f µs/record", sorted[0], sorted[sorted.count / 2]))
     }

@@ -14,23 +14,15 @@ struct StoreBenchCommand: ParsableCommand {
         abstract: "Times the storing side of an import alone (thread CPU µs per record), on parsed records."
     )
 
-    @Argument(help: "A folder of LOM XML files.")
-    var folder: String
-
-    @Option(name: .long, help: "Vocabulary folder.")
-    var vocabularies: String = "Corpus/vocabularies"
-
-    @Option(name: .long, help: "Rounds, each into a fresh database.")
-    var rounds: Int = 3
+    @OptionGroup var corpus: SideBenchCorpus
 
     @Option(name: .long, help: "Database path (removed before each round).")
     var database: String = "/tmp/relais-store-bench.sqlite"
 
     func run() throws {
         let manager = FileManager.default
-        let vocabularies = try Vocabularies.load(from: URL(fileURLWithPath: vocabularies))
-        let files = try manager.contentsOfDirectory(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "xml" }.sorted { $0.path < $1.path }
+        let vocabularies = try corpus.loadVocabularies()
+        let files = try corpus.files()
         var parsed: [(String, [ParsedRecord])] = []
         for file in files {
             let context = MappingContext(vocabularies: vocabularies, source: "bench", file: file.lastPathComponent)
@@ -42,7 +34,7 @@ struct StoreBenchCommand: ParsableCommand {
         }
         let total = parsed.reduce(0) { $0 + $1.1.count }
         var results: [Double] = []
-        for _ in 0..<rounds {
+        for _ in 0 ..< corpus.rounds {
             for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: database + suffix) }
             let store = try Store(path: database)
             let started = Self.threadCPU()
@@ -61,8 +53,7 @@ struct StoreBenchCommand: ParsableCommand {
             results.append(microseconds)
             print(String(format: "%d records: %.1f µs/record (store thread CPU)", total, microseconds))
         }
-        let sorted = results.sorted()
-        print(String(format: "min %.1f  median %.1f µs/record", sorted[0], sorted[sorted.count / 2]))
+        SideBenchCorpus.printSummary(results)
     }
 
     static func threadCPU() -> Double {

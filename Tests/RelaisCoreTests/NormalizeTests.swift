@@ -1,5 +1,6 @@
 import Testing
 @testable import RelaisCore
+import RelaisTestSupport
 
 @Suite struct NormalizeTests {
     @Test(arguments: [
@@ -120,12 +121,11 @@ import Testing
         let pieces: [[UInt8]] = [[0x61], [0x20], [0x20, 0x20], [0x0A], [0x09], [0xC2, 0xA0], [0xC2, 0x85], [0xC2],
                                  [0xE2, 0x80, 0x89], [0xE2, 0x80, 0x99], [0xE2, 0x80], [0xE2, 0x81, 0x9F], [0xE3, 0x80, 0x80],
                                  [0xE1, 0x9A, 0x80], [0xC3, 0xA9], [0xFF], [0x80], [0xF0, 0x9F, 0x98, 0x80], [0x6D, 0x6F, 0x74]]
-        var state: UInt64 = 0x5EED
+        var random = SplitMix64(seed: 0x5EED)
         for _ in 0 ..< 20_000 {
             var bytes: [UInt8] = []
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            for step in 0 ..< Int(state >> 61) + 1 {
-                bytes += pieces[Int((state >> UInt64(8 * (step % 7))) & 0xFF) % pieces.count]
+            for _ in 0 ... Int(random.next() % 8) {
+                bytes += pieces[Int(random.next() % UInt64(pieces.count))]
             }
             if differs(bytes) { differing.append(bytes.map { String($0, radix: 16) }.joined(separator: " ")) }
         }

@@ -89,8 +89,8 @@ import RelaisSQLite
             try insert.runBound()
             insert.reset()
             try insert.bind(1, k + 100)
-            try insert.withBorrowedText(2, value) {
-                try Array(value.utf8).withUnsafeBufferPointer { bytes in
+            try Array(value.utf8).withUnsafeBufferPointer { bytes in
+                try insert.withBorrowedText(2, utf8: bytes) {
                     try insert.withBorrowedUTF8(3, bytes) { try insert.runBound() }
                 }
             }
