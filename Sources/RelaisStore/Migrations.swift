@@ -365,6 +365,13 @@ enum Migrations {
             ALTER TABLE resource_terms_by_row RENAME TO resource_terms;
             CREATE INDEX resource_terms_by_term ON resource_terms (dimension, term);
             """),
+        Migration(version: 14, name: "new resource rows log their change from the store, not from a trigger", sql: """
+            -- Any trigger on the insert made SQLite keep a statement journal of it: a copy of every
+            -- page the row touched (about 8 pages of 16 kB per record, spilled to a temporary file),
+            -- as much work as writing the row. Rows are inserted by `Store.write` only, which logs
+            -- the change itself; updates and deletions keep their triggers.
+            DROP TRIGGER IF EXISTS resource_changes_insert;
+            """),
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -58,11 +58,18 @@ public struct StoredRecord: Sendable {
 public final class Store {
     public let db: Database
     private lazy var selectHash = try! db.prepare("SELECT content_hash, status, rowid FROM resources WHERE id = ?")
-    private lazy var upsert = try! db.prepare("""
+    private static let insertResource = """
         INSERT INTO resources (id, source, source_identifier, format, status, title, keywords, description, body,
                                record, original, content_hash, file, record_index, line, batch_id,
                                created_at, updated_at, sort_date, duration)
         VALUES (?1, ?2, ?3, ?4, 'published', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)
+        """
+    /// A new row: a plain insert, without triggers, so that SQLite keeps no statement journal
+    /// for it (see migration 14); its change is logged by `logInsert`.
+    private lazy var insert = try! db.prepare(Self.insertResource)
+    private lazy var logInsert = try! db.prepare("INSERT INTO resource_changes (row) VALUES (?)")
+    /// A row that exists (updated, or published again after a deletion).
+    private lazy var upsert = try! db.prepare(Self.insertResource + "\n" + """
         ON CONFLICT (id) DO UPDATE SET
             format = excluded.format, status = 'published', title = excluded.title,
             keywords = excluded.keywords, description = excluded.description, body = excluded.body,
@@ -213,6 +220,7 @@ public final class Store {
         try json.resource(resource)
         let search = SearchText(resource)
         // Bound one by one: an array of existentials per row cost more than the binding.
+        let upsert = existed ? upsert : insert
         upsert.reset()
         try upsert.bind(1, id)
         try upsert.bind(2, resource.source)
@@ -242,6 +250,9 @@ public final class Store {
             try deleteTerms.run([rowid])
         } else {
             rowid = db.lastInsertRowID
+            logInsert.reset()
+            try logInsert.bind(1, rowid)
+            try logInsert.runBound()
             pendingSearchRows.append(rowid)
             pendingSearchSet.insert(rowid)
         }

@@ -45,7 +45,7 @@ import RelaisText
                 DROP TABLE resource_terms;
                 ALTER TABLE old_terms RENAME TO resource_terms;
                 CREATE INDEX resource_terms_by_term ON resource_terms (dimension, term);
-                DELETE FROM schema_migrations WHERE version = 13;
+                DELETE FROM schema_migrations WHERE version >= 13;
                 """)
         }
         let store = try Store(path: path)
@@ -53,7 +53,7 @@ import RelaisText
         let rows = try store.db.prepare(byID + "r.rowid = t.resource_row ORDER BY 1")
         while try rows.step() { migrated.append(rows.text(0) ?? "") }
         #expect(expected.count >= 12 && migrated == expected)
-        #expect(try store.db.scalarInt("SELECT max(version) FROM schema_migrations") == 13)
+        #expect(try store.db.scalarInt("SELECT max(version) FROM schema_migrations") == Int64(Migrations.all.count))
         let b = ResourceID(source: "test", sourceIdentifier: "b")
         #expect(try store.delete(id: b, batch: nil))
         let left = try store.db.scalarInt("SELECT count(*) FROM resource_terms")
@@ -151,6 +151,60 @@ import RelaisText
         _ = try reopened.write(record("b", title: "Deux", hash: "2"), batch: nil)
         #expect(try reopened.db.scalarInt("PRAGMA page_size") == 4096)
         #expect(try reopened.counts().published == 1)
+    }
+
+    /// The log of changed rows (what searches refresh their facets from) gets one entry per
+    /// write that changes a row: a new row from `write` itself, an update and a deletion from
+    /// their triggers; an unchanged write none. Twice the same row would mean the insert
+    /// trigger (dropped by migration 14) fires again.
+    @Test func everyChangedRowIsLoggedOnce() throws {
+        let store = try Store(path: ":memory:")
+        func logged() throws -> [Int64] {
+            let rows = try store.db.prepare("SELECT row FROM resource_changes ORDER BY seq")
+            var found: [Int64] = []
+            while try rows.step() { found.append(rows.int64(0)) }
+            return found
+        }
+        func row(_ name: String) throws -> Int64 {
+            try store.db.scalarInt("SELECT rowid FROM resources WHERE source_identifier = '\(name)'") ?? -1
+        }
+        #expect(try store.write(record("a", title: "Un", hash: "1"), batch: nil) == .created)
+        let inOneTransaction = try store.transaction {
+            [try store.write(record("b", title: "Deux", hash: "1"), batch: nil),
+             try store.write(record("c", title: "Trois", hash: "1"), batch: nil)]
+        }
+        #expect(inOneTransaction == [.created, .created])
+        let (a, b, c) = (try row("a"), try row("b"), try row("c"))
+        #expect(try logged() == [a, b, c])
+        #expect(try store.write(record("a", title: "Un", hash: "1"), batch: nil) == .unchanged)
+        #expect(try store.write(record("a", title: "Un, revu", hash: "2"), batch: nil) == .updated)
+        #expect(try store.delete(id: ResourceID(source: "test", sourceIdentifier: "b"), batch: nil))
+        #expect(try store.write(record("b", title: "Deux, de retour", hash: "3"), batch: nil) == .updated)
+        #expect(try logged() == [a, b, c, a, b, b])
+        #expect(try store.lastResourceChange() == 6)
+        #expect(try store.db.scalarInt(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'resource_changes_insert'") == 0)
+        try store.checkIntegrity()
+    }
+
+    /// A database of schema 13 (an insert trigger logged new rows) loses the trigger through
+    /// migration 14 and logs each new row once.
+    @Test func migration14LogsNewRowsOnce() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-m14-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let store = try Store(path: path)
+            try store.db.execute("""
+                CREATE TRIGGER resource_changes_insert AFTER INSERT ON resources BEGIN
+                    INSERT INTO resource_changes (row) VALUES (new.rowid);
+                END;
+                DELETE FROM schema_migrations WHERE version = 14;
+                """)
+        }
+        let store = try Store(path: path)
+        #expect(store.schemaVersion >= 14)
+        #expect(try store.write(record("a", title: "Un", hash: "1"), batch: nil) == .created)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM resource_changes") == 1)
     }
 
     @Test func newerSchemaIsRefused() throws {
