@@ -256,3 +256,25 @@ final class ReferenceInputGuard {
     }
 }
 
+
+/// Finding bytes a word at a time finds the first one, as a byte loop does, at every offset and
+/// length (the last bytes of a buffer are read as a shorter word).
+@Suite struct WordScanTests {
+    @Test func firstByteIsTheFirstMatch() {
+        var random = SplitMix64(seed: 0x0DD_BA11)
+        let alphabet: [UInt8] = [0x3C, 0x3E, 0x26, 0x0D, 0x22, 0x27, 0x3D, 0x00, 0x01, 0x3B, 0x3D, 0x61, 0x80, 0xBC, 0xFF]
+        for _ in 0 ..< 3_000 {
+            let bytes = (0 ..< Int.random(in: 0 ... 40, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            let wanted = [UInt8(0x3C), 0x3E, 0x26, 0x0D].randomElement(using: &random)!
+            bytes.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                for start in 0 ... bytes.count {
+                    let found = WordScan.firstByte(in: base, from: start, to: bytes.count) {
+                        WordScan.lanes(of: $0, equalTo: wanted)
+                    }
+                    #expect(found == (bytes[start...].firstIndex(of: wanted) ?? bytes.count), "\(bytes) from \(start)")
+                }
+            }
+        }
+    }
+}

@@ -77,38 +77,12 @@ final class InputGuard {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    // Eight bytes at a time: a lane is flagged (its top bit set) where a byte equals the one
-    // looked for. The lowest flagged lane is always right (a borrow can only flag lanes above a
-    // true match), which is the one wanted.
-    private static let lanes: UInt64 = 0x0101_0101_0101_0101
-    @inline(__always) private static func zeroLanes(_ word: UInt64) -> UInt64 {
-        (word &- lanes) & ~word & (lanes << 7)
-    }
-    @inline(__always) private static func isLessThanSign(_ word: UInt64) -> UInt64 {
-        zeroLanes(word ^ (lanes &* 0x3C))
-    }
+    @inline(__always) private static func isLessThanSign(_ word: UInt64) -> UInt64 { WordScan.lanes(of: word, equalTo: 0x3C) }
+
     /// `> " ' =`, the bytes that change a tag's state.
     @inline(__always) private static func isTagSpecial(_ word: UInt64) -> UInt64 {
-        zeroLanes(word ^ (lanes &* 0x3E)) | zeroLanes(word ^ (lanes &* 0x22)) | zeroLanes(word ^ (lanes &* 0x27))
-            | zeroLanes(word ^ (lanes &* 0x3D))
-    }
-
-    /// The index of the first byte in `start ..< end` that `flags` flags, or `end`.
-    @inline(__always)
-    private static func firstByte(in bytes: UnsafePointer<UInt8>, from start: Int, to end: Int,
-                                  _ flags: (UInt64) -> UInt64) -> Int {
-        var index = start
-        while index + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
-            let flagged = flags(word)
-            if flagged != 0 { return index + flagged.trailingZeroBitCount >> 3 }
-            index += 8
-        }
-        while index < end {
-            if flags(UInt64(bytes[index])) & 0x80 != 0 { return index }
-            index += 1
-        }
-        return end
+        WordScan.lanes(of: word, equalTo: 0x3E) | WordScan.lanes(of: word, equalTo: 0x22)
+            | WordScan.lanes(of: word, equalTo: 0x27) | WordScan.lanes(of: word, equalTo: 0x3D)
     }
 
     /// Runs the bytes through the state machine: a start tag longer than `maxStartTagBytes`
@@ -139,7 +113,7 @@ final class InputGuard {
             switch mode {
             case .text:
                 // Text is most of a file: jump to the next "<".
-                let next = Self.firstByte(in: bytes, from: index, to: n, Self.isLessThanSign)
+                let next = WordScan.firstByte(in: bytes, from: index, to: n, Self.isLessThanSign)
                 if next == n { return true }
                 index = next + 1
                 mode = .tagStart
@@ -161,7 +135,7 @@ final class InputGuard {
                 if tagLength > maxTag { return refuseLength() }
             case .tag:
                 // Bytes that leave the state as it is only lengthen the tag.
-                let end = Self.firstByte(in: bytes, from: index, to: n, Self.isTagSpecial)
+                let end = WordScan.firstByte(in: bytes, from: index, to: n, Self.isTagSpecial)
                 tagLength += end - index
                 if tagLength > maxTag { return refuseLength() }
                 index = end
