@@ -148,9 +148,28 @@ public enum Normalize {
     /// Language codes as BCP 47: `fr`, `fre`, `FRE`, `fra-CA`, `fr_BE`, URI forms
     /// (`http://id.loc.gov/vocabulary/iso639-2/fre`). `x-none`, `und` and empty give nil.
     public static func language(_ raw: String) -> String? {
-        // Fast path: a bare lowercase two-letter code ("fr") is already BCP 47.
-        let utf8 = raw.utf8
-        if utf8.count == 2, utf8.allSatisfy({ (0x61...0x7A).contains($0) }) { return raw }
+        // Shortcuts for the usual shapes, which `generalLanguage` gives back as they are or
+        // looks up whole: "fr" and "fr-BE" are already BCP 47, "fre" is a code of its own.
+        var raw = raw
+        let shape: UInt8 = raw.withUTF8 { bytes in
+            func lower(_ byte: UInt8) -> Bool { byte &- 0x61 < 26 }
+            func upper(_ byte: UInt8) -> Bool { byte &- 0x41 < 26 }
+            switch bytes.count {
+            case 2 where lower(bytes[0]) && lower(bytes[1]): return 2
+            case 3 where lower(bytes[0]) && lower(bytes[1]) && lower(bytes[2]): return 3
+            case 5 where lower(bytes[0]) && lower(bytes[1]) && bytes[2] == UInt8(ascii: "-")
+                && upper(bytes[3]) && upper(bytes[4]): return 5
+            default: return 0
+            }
+        }
+        switch shape {
+        case 2, 5: return raw
+        case 3: return raw == "und" || raw == "zxx" || raw == "mul" ? nil : iso639_2[raw] ?? raw
+        default: return generalLanguage(raw)
+        }
+    }
+
+    static func generalLanguage(_ raw: String) -> String? {
         var value = trimmed(raw)
         if value.contains("/") {
             value = String(value.split(separator: "/").last ?? "")

@@ -157,36 +157,111 @@ public struct Vocabularies: Sendable {
     static func keys(for value: String) -> [String] {
         let folded = fold(value)
         guard !folded.isEmpty else { return [] }
+        // Foundation's `contains("/")` (and "#") is true only when the byte is there: no scalar
+        // decomposes to either. Most values hold neither, and asking Foundation cost more than
+        // folding them.
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "#") }) else { return [folded] }
         var keys = [folded]
-        if value.contains("/") || value.contains("#") {
-            let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: "/# \n\t"))
-            if let cut = trimmed.lastIndex(where: { $0 == "/" || $0 == "#" }) {
-                let last = fold(String(trimmed[trimmed.index(after: cut)...]))
-                if !last.isEmpty && last != folded { keys.append(last) }
-            }
+        let segment: String?
+        if let ascii = asciiLastSegment(value) { segment = ascii } else { segment = foundationLastSegment(value) }
+        if let segment {
+            let last = fold(segment)
+            if !last.isEmpty && last != folded { keys.append(last) }
         }
         return keys
     }
 
+    /// `foundationLastSegment` for an ASCII value, on its bytes: a byte is a Character there (CR
+    /// LF apart, neither of which is trimmed or a separator). nil when the value is not ASCII.
+    static func asciiLastSegment(_ value: String) -> String?? {
+        var value = value
+        return value.withUTF8 { bytes -> String?? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func trimmed(_ byte: UInt8) -> Bool {
+                byte == UInt8(ascii: "/") || byte == UInt8(ascii: "#") || byte == 0x20 || byte == 0x0A || byte == 0x09
+            }
+            var start = 0
+            var end = bytes.count
+            while start < end && trimmed(bytes[start]) { start += 1 }
+            while end > start && trimmed(bytes[end - 1]) { end -= 1 }
+            var cut = end
+            while cut > start {
+                cut -= 1
+                if bytes[cut] == UInt8(ascii: "/") || bytes[cut] == UInt8(ascii: "#") {
+                    return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[(cut + 1) ..< end]), as: UTF8.self))
+                }
+            }
+            return .some(nil)
+        }
+    }
+
+    /// What follows the last "/" or "#" once "/# \n\t" are trimmed, if the value has one.
+    static func foundationLastSegment(_ value: String) -> String? {
+        guard value.contains("/") || value.contains("#") else { return nil }
+        let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: "/# \n\t"))
+        guard let cut = trimmed.lastIndex(where: { $0 == "/" || $0 == "#" }) else { return nil }
+        return String(trimmed[trimmed.index(after: cut)...])
+    }
+
     /// Case-, accent- and punctuation-insensitive form: "Éducation physique" -> "education physique".
     public static func fold(_ value: String) -> String {
-        // Fast path for ASCII values (codes, ids, LOM values): no Foundation folding needed.
-        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+        latinFold(value) ?? foundationFold(value)
+    }
+
+    /// `foundationFold` for text made of ASCII, U+00A0-U+017F and U+2010-U+2027 (the French of
+    /// vocabularies and records), on its bytes: none of those scalars combines with another, so
+    /// each folds on its own, as `latinFolds` holds it. nil for any other text.
+    static func latinFold(_ value: String) -> String? {
+        var value = value
+        return value.withUTF8 { bytes -> String? in
             var out: [UInt8] = []
-            out.reserveCapacity(value.utf8.count)
+            out.reserveCapacity(bytes.count)
             var pendingSpace = false
-            for byte in value.utf8 {
-                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
-                    if pendingSpace && !out.isEmpty { out.append(0x20) }
-                    pendingSpace = false
-                    out.append(lower)
-                } else {
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    let lower = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                    if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
+                        if pendingSpace && !out.isEmpty { out.append(0x20) }
+                        pendingSpace = false
+                        out.append(lower)
+                    } else {
+                        pendingSpace = true
+                    }
+                    index += 1
+                } else if byte >= 0xC2 && byte <= 0xC5 {
+                    // A String is valid UTF-8: one continuation byte follows.
+                    let scalar = Int(byte & 0x1F) << 6 | Int(bytes[index + 1] & 0x3F)
+                    guard scalar >= 0xA0 else { return nil }
+                    index += 2
+                    // Spaces stand for what is not alphanumeric once folded; the other bytes
+                    // are whole scalars (a lead byte and its continuation bytes).
+                    for folded in latinFolds[scalar - 0xA0].utf8 {
+                        if folded == 0x20 {
+                            pendingSpace = true
+                        } else {
+                            if pendingSpace && !out.isEmpty { out.append(0x20) }
+                            pendingSpace = false
+                            out.append(folded)
+                        }
+                    }
+                } else if byte == 0xE2 && bytes[index + 1] == 0x80 && bytes[index + 2] >= 0x90 && bytes[index + 2] <= 0xA7 {
+                    // U+2010-U+2027 (dashes, quotes, bullets, ellipsis): punctuation.
                     pendingSpace = true
+                    index += 3
+                } else {
+                    return nil
                 }
             }
             return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// Foundation's folding (case, diacritics, width), then each run of other than
+    /// alphanumerics as one space, none at either end.
+    static func foundationFold(_ value: String) -> String {
         let lowered = value.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive],
                                     locale: nil)
         var out = ""
@@ -203,6 +278,30 @@ public struct Vocabularies: Sendable {
         }
         return out
     }
+
+    /// `foundationFold` of each scalar U+00A0-U+017F alone, a space for each scalar of the
+    /// result that is not alphanumeric (the tests check it against Foundation).
+    static let latinFolds: [String] = [
+        " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", "\u{AA}", " ",
+        " ", " ", " ", " ", " ", " ", "\u{B2}", "\u{B3}", " ", "\u{3BC}", " ", " ",
+        " ", "\u{B9}", "\u{BA}", " ", "\u{BC}", "\u{BD}", "\u{BE}", " ", "a", "a", "a", "a",
+        "a", "a", "\u{E6}", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "\u{F0}", "n", "o", "o", "o", "o", "o", " ", "\u{F8}", "u", "u", "u",
+        "u", "y", "\u{FE}", "ss", "a", "a", "a", "a", "a", "a", "\u{E6}", "c",
+        "e", "e", "e", "e", "i", "i", "i", "i", "\u{F0}", "n", "o", "o",
+        "o", "o", "o", " ", "\u{F8}", "u", "u", "u", "u", "y", "\u{FE}", "y",
+        "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c",
+        "c", "c", "d", "d", "\u{111}", "\u{111}", "e", "e", "e", "e", "e", "e",
+        "e", "e", "e", "e", "g", "g", "g", "g", "g", "g", "g", "g",
+        "h", "h", "\u{127}", "\u{127}", "i", "i", "i", "i", "i", "i", "i", "i",
+        "i", "\u{131}", "\u{133}", "\u{133}", "j", "j", "k", "k", "\u{138}", "l", "l", "l",
+        "l", "l", "l", "\u{140}", "\u{140}", "\u{142}", "\u{142}", "n", "n", "n", "n", "n",
+        "n", "\u{2BC}n", "\u{14B}", "\u{14B}", "o", "o", "o", "o", "o", "o", "\u{153}", "\u{153}",
+        "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
+        "s", "s", "t", "t", "t", "t", "\u{167}", "\u{167}", "u", "u", "u", "u",
+        "u", "u", "u", "u", "u", "u", "u", "u", "w", "w", "y", "y",
+        "y", "z", "z", "z", "z", "z", "z", "s",
+    ]
 }
 
 struct CacheKey: Hashable, Sendable {

@@ -138,4 +138,26 @@ import RelaisTestSupport
             .filter { Normalize.isWhitespace($0) != $0.properties.isWhitespace }
         #expect(differing.isEmpty)
     }
+
+    /// The shortcuts for "fr", "fre" and "fr-BE" shapes give what the general path gives.
+    @Test func languageShortcutsAgreeWithTheGeneralPath() {
+        let letters = (UInt8(ascii: "a") ... UInt8(ascii: "z")).map { String(UnicodeScalar($0)) }
+        var values: [String] = []
+        for a in letters {
+            for b in letters {
+                values.append(a + b)
+                for c in letters { values.append(a + b + c) }
+            }
+        }
+        var random = SplitMix64(seed: 0x1A46)
+        for _ in 0 ..< 3_000 {
+            let code = (0 ..< 2).map { _ in letters.randomElement(using: &random)! }.joined()
+            let region = (0 ..< 2).map { _ in letters.randomElement(using: &random)!.uppercased() }.joined()
+            values += [code + "-" + region, code + "-" + region.lowercased(), code.uppercased() + "-" + region]
+        }
+        values += ["fr-B3", "fr-Be", "fr_BE", "fr-BEL", "f-BE", "fr-", "-BE", "fré", "FRE", "Fr", "und", "zxx", "mul", "x"]
+        for value in values {
+            #expect(Normalize.language(value) == Normalize.generalLanguage(value), "\(value)")
+        }
+    }
 }

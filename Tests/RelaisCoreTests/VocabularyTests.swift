@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RelaisCore
+import RelaisTestSupport
 
 @Suite struct VocabularyTests {
     static func sample() throws -> Vocabularies {
@@ -100,6 +101,97 @@ import Testing
         for need in ["dyslexie", "dyscalculie", "dyspraxie", "dysphasie", "tdah", "tsa", "haut-potentiel",
                      "deficience-visuelle", "deficience-auditive", "deficience-motrice"] {
             #expect(vocabularies.term(for: need, in: .specificNeed) == need)
+        }
+    }
+
+    // MARK: Folding and keys without Foundation
+
+    /// The keys as they were computed before the byte paths: Foundation folds, searches and trims.
+    static func foundationKeys(for value: String) -> [String] {
+        let folded = Vocabularies.foundationFold(value)
+        guard !folded.isEmpty else { return [] }
+        var keys = [folded]
+        if value.contains("/") || value.contains("#") {
+            let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: "/# \n\t"))
+            if let cut = trimmed.lastIndex(where: { $0 == "/" || $0 == "#" }) {
+                let last = Vocabularies.foundationFold(String(trimmed[trimmed.index(after: cut)...]))
+                if !last.isEmpty && last != folded { keys.append(last) }
+            }
+        }
+        return keys
+    }
+
+    static let latinScalars = (0xA0 ... 0x17F).map { String(Unicode.Scalar($0)!) }
+        + (0x2010 ... 0x2027).map { String(Unicode.Scalar($0)!) }
+    /// Where the byte paths could differ from Foundation: every scalar they fold, ASCII
+    /// punctuation and separators, and scalars they leave to Foundation (combining marks next to
+    /// letters, C1 controls, Greek, U+2028, fullwidth letters, astral).
+    static let pieces: [String] = latinScalars + [
+        "a", "Z", "é", "0", "9", " ", "\t", "\n", "\r\n", "/", "#", "-", "'", ".", ":", "http://x.org/voc/", "#id",
+        "\u{301}", "\u{338}", "\u{80}", "\u{9F}", "\u{391}", "\u{2028}", "\u{FF21}", "\u{1F600}", "\u{1E9E}",
+    ]
+
+    static func fuzzed(_ count: Int, seed: UInt64, maxPieces: Int = 8) -> [String] {
+        var random = SplitMix64(seed: seed)
+        return (0 ..< count).map { _ in
+            (0 ..< Int.random(in: 0 ... maxPieces, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+        }
+    }
+
+    @Test func latinFoldsAreFoundationsOneByOneAndInContext() {
+        for scalar in Self.latinScalars {
+            for value in [scalar, "a" + scalar + "b", "1" + scalar + scalar + "x", " " + scalar + "-" + scalar] {
+                #expect(Vocabularies.latinFold(value) == Vocabularies.foundationFold(value), "\(Array(value.unicodeScalars))")
+            }
+        }
+    }
+
+    @Test func foldMatchesFoundationOnFuzzedText() {
+        var foldedOnBytes = 0
+        for value in Self.fuzzed(6_000, seed: 0x5EED_F01D) {
+            let covered = value.unicodeScalars.allSatisfy {
+                $0.value < 0x80 || (0xA0 ... 0x17F).contains($0.value) || (0x2010 ... 0x2027).contains($0.value)
+            }
+            let latin = Vocabularies.latinFold(value)
+            #expect((latin != nil) == covered, "\(Array(value.unicodeScalars))")
+            if latin != nil { foldedOnBytes += 1 }
+            #expect(Vocabularies.fold(value) == Vocabularies.foundationFold(value), "\(Array(value.unicodeScalars))")
+        }
+        #expect(foldedOnBytes > 1_000)
+    }
+
+    @Test func keysMatchFoundationsOnFuzzedText() {
+        let values = Self.fuzzed(6_000, seed: 0xC0FF_EE42) + [
+            "http://data.education.fr/voc/scolomfr/concept/scolomfr-voc-022-num-027", "https://x.org/a#B", "a/ /#\n",
+            "/", "#", "//x//", "é/è", "x/\u{301}y", "TDA/H", " \t/ab/\n", "a\r\n/b", "ab/cd\r\n", "/\u{338}",
+        ]
+        for value in values {
+            #expect(Vocabularies.keys(for: value) == Self.foundationKeys(for: value), "\(Array(value.unicodeScalars))")
+        }
+    }
+
+    /// `keys` takes a value without a "/" or "#" byte as one Foundation does not find them in:
+    /// no scalar is or decomposes to one of them but themselves.
+    @Test func noOtherScalarContainsSlashOrHash() {
+        var found: [UInt32] = []
+        for value: UInt32 in 0x80 ... 0x2FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(scalar)
+            if text.contains("/") || text.contains("#") || ("a" + text).contains("/") { found.append(value) }
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    @Test func shippedVocabulariesGiveFoundationsKeys() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Corpus/vocabularies").standardizedFileURL
+        let vocabularies = try Vocabularies.load(from: folder)
+        for vocabulary in vocabularies.byDimension.values {
+            for term in vocabulary.terms {
+                for value in [term.id, term.label] + (term.altLabels ?? []) + (term.mappings ?? [:]).values.flatMap({ $0 }) {
+                    #expect(Vocabularies.keys(for: value) == Self.foundationKeys(for: value), "\(value)")
+                }
+            }
         }
     }
 }

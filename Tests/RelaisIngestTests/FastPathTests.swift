@@ -124,6 +124,32 @@ import RelaisCore
         }
     }
 
+    /// Packed names match exactly the elements `caseInsensitiveEquals` matches: around the
+    /// 8-byte word edges, at the 31-byte packing limit, with non-ASCII, case and NUL.
+    @Test func packedNamesMatchAsCaseInsensitiveEquals() {
+        var names = ["general", "GENERAL", "General", "genera1", "langstring", "langString", "LANGSTRING", "string",
+                     "entité", "ENTITÉ", "entite", "Straße", "STRASSE", "x", "X", "", "a\u{301}", "\u{E1}", "a\u{0}",
+                     "@", "`", "[", "{", "learningResourceType", "LEARNINGRESOURCETYPE", "copyrightAndOtherRestrictions",
+                     "\u{212A}", "k", "K", "İ", "i"]
+        for length in [7, 8, 9, 15, 16, 17, 23, 24, 25, 30, 31, 32, 33] {
+            let lower = String((0 ..< length).map { Character(Unicode.Scalar(UInt8(0x61 + $0 % 26))) })
+            names += [lower, lower.uppercased(), String(lower.dropLast()) + "_", String(lower.dropLast()) + "é"]
+        }
+        names += Self.fuzzed(200, maxPieces: 3)
+        let parent = XElement(name: "parent", children: names.map { XElement(name: $0) })
+        // A tree holds each name once, by String equality: ";" and U+037E become one name.
+        let held = parent.children.map(\.name)
+        for wanted in names {
+            let key = XName(wanted)
+            let expected = held.indices.filter { held[$0].caseInsensitiveEquals(wanted) }
+            let found = held.indices.filter { parent.children[$0].isNamed(key) }
+            #expect(found == expected, "\(Array(wanted.unicodeScalars))")
+            #expect(parent.children(key).map(\.name) == expected.map { held[$0] })
+            #expect(parent.child(key)?.name == expected.first.map { held[$0] })
+            #expect(parent.hasDescendant(key) == !expected.isEmpty)
+        }
+    }
+
     /// `caseInsensitiveEquals` as it was, zipping the two UTF8Views.
     static func referenceCaseInsensitiveEquals(_ left: String, _ right: String) -> Bool {
         guard left.utf8.count == right.utf8.count else { return false }

@@ -11,9 +11,9 @@ enum LOMMapper {
     static func map(_ input: MapperInput, context: MappingContext) -> Result<ParsedRecord, RecordRejection> {
         var builder = RecordBuilder(context: context, recordIndex: input.recordIndex, line: input.line)
         let lom = input.element
-        let general = lom.child("general")
+        let general = lom.child(.general)
         let format: SourceFormat = (lom.namespace?.containsASCII("imsglobal") == true
-            || lom.hasDescendant("langstring")) ? .imsMetadata : .lom
+            || lom.hasDescendant(.langstring)) ? .imsMetadata : .lom
 
         let identifier: String
         if let found = input.oaiIdentifier ?? Self.identifier(of: lom) {
@@ -30,13 +30,13 @@ enum LOMMapper {
                                 source: context.source, sourceIdentifier: identifier, format: format)
 
         // General
-        resource.titles = general.map { langTexts($0.child("title")) } ?? []
-        resource.descriptions = (general?.children("description") ?? []).flatMap { langTexts($0) }
+        resource.titles = general.map { langTexts($0.child(.title)) } ?? []
+        resource.descriptions = (general?.children(.description) ?? []).flatMap { langTexts($0) }
             .map { LangText(Normalize.paragraphs($0.text), language: $0.language) }
-        resource.keywords = (general?.children("keyword") ?? []).flatMap { langTexts($0) }.flatMap(splitKeywords)
-        resource.languages = (general?.children("language") ?? []).compactMap { $0.text.flatMap(Normalize.language) }
+        resource.keywords = (general?.children(.keyword) ?? []).flatMap { langTexts($0) }.flatMap(splitKeywords)
+        resource.languages = (general?.children(.language) ?? []).compactMap { $0.text.flatMap(Normalize.language) }
             .uniqued()
-        for documentType in general?.children("documentType") ?? [] {
+        for documentType in general?.children(.documentType) ?? [] {
             let value = vocabularyValue(documentType)
             if let term = value.value.flatMap({ builder.term($0, .resourceType, scheme: value.source ?? "LOMFR") }) {
                 resource.resourceTypes.append(term)
@@ -44,11 +44,11 @@ enum LOMMapper {
         }
 
         // Life cycle
-        for contribute in lom.all("lifeCycle", "contribute") {
-            let role = vocabularyValue(contribute.child("role") ?? XElement(name: "role")).value?.lowercased()
-            let date = contribute.child("date").flatMap(dateText).flatMap { builder.date($0, field: "lifeCycle/date") }
+        for contribute in lom.all(.lifeCycle, .contribute) {
+            let role = vocabularyValue(contribute.child(.role) ?? XElement(name: "role")).value?.lowercased()
+            let date = contribute.child(.date).flatMap(dateText).flatMap { builder.date($0, field: "lifeCycle/date") }
             // vCards need their line breaks: take the raw text, not the whitespace-collapsed one.
-            let entities = (contribute.children("entity") + contribute.all("centity", "vcard"))
+            let entities = (contribute.children(.entity) + contribute.all(.centity, .vcard))
                 .map(\.ownText).filter { !$0.isBlankAfterTrimming }
             for entity in entities {
                 let card = Self.vcards.value(for: ByteKey(entity)) { VCard(entity) }
@@ -69,29 +69,29 @@ enum LOMMapper {
         resource.contributors = resource.contributors.uniqued()
 
         // Technical
-        let technical = lom.child("technical")
-        resource.mediaFormats = (technical?.children("format") ?? []).compactMap(\.text).uniqued()
-        resource.location = (technical?.children("location") ?? []).compactMap(\.text).first
-        if let duration = technical?.child("duration") {
+        let technical = lom.child(.technical)
+        resource.mediaFormats = (technical?.children(.format) ?? []).compactMap(\.text).uniqued()
+        resource.location = (technical?.children(.location) ?? []).compactMap(\.text).first
+        if let duration = technical?.child(.duration) {
             resource.duration = builder.duration(durationText(duration), field: "technical/duration")
         }
 
         // Educational (LOM allows several)
-        for educational in lom.children("educational") {
-            for type in educational.children("learningResourceType") {
+        for educational in lom.children(.educational) {
+            for type in educational.children(.learningResourceType) {
                 let value = vocabularyValue(type)
                 if let raw = value.value ?? value.label,
                    let term = builder.term(raw, .resourceType, scheme: value.source) {
                     resource.resourceTypes.append(term)
                 }
             }
-            for role in educational.children("intendedEndUserRole") {
+            for role in educational.children(.intendedEndUserRole) {
                 let value = vocabularyValue(role)
                 if let raw = value.value, let term = builder.term(raw, .intendedRole, scheme: value.source) {
                     resource.intendedRoles.append(term)
                 }
             }
-            for contextElement in educational.children("context") {
+            for contextElement in educational.children(.context) {
                 // A context names a level ("enseignement primaire") or only a setting ("school"):
                 // the first is classified, the second kept as it is.
                 let value = vocabularyValue(contextElement)
@@ -102,17 +102,17 @@ enum LOMMapper {
                     resource.contexts.append(raw)
                 }
             }
-            if let time = educational.child("typicalLearningTime") {
+            if let time = educational.child(.typicalLearningTime) {
                 resource.learningTime = builder.duration(durationText(time), field: "educational/typicalLearningTime")
             }
         }
 
         // Rights
-        if let rights = lom.child("rights") {
-            let statement = langTexts(rights.child("description")).map(\.text).joined(separator: " ")
+        if let rights = lom.child(.rights) {
+            let statement = langTexts(rights.child(.description)).map(\.text).joined(separator: " ")
             if !statement.isEmpty {
                 resource.licence = builder.licence(statement: statement)
-            } else if let restricted = vocabularyValue(rights.child("copyrightAndOtherRestrictions") ?? XElement(name: "x")).value {
+            } else if let restricted = vocabularyValue(rights.child(.copyrightAndOtherRestrictions) ?? XElement(name: "x")).value {
                 resource.licence = Licence(term: nil, statement: "copyrightAndOtherRestrictions: \(restricted)")
                 builder.warn(.unmappedValue, field: Facet.licence.rawValue, value: restricted,
                              "droits sans description de licence (copyrightAndOtherRestrictions = \(restricted))")
@@ -120,20 +120,20 @@ enum LOMMapper {
         }
 
         // Relations
-        for relation in lom.children("relation") {
-            let kind = vocabularyValue(relation.child("kind") ?? XElement(name: "kind")).value
-            let target = relation.child("resource").flatMap { resourceElement in
-                Self.identifier(in: resourceElement.children("identifier") + resourceElement.children("catalogentry"))
+        for relation in lom.children(.relation) {
+            let kind = vocabularyValue(relation.child(.kind) ?? XElement(name: "kind")).value
+            let target = relation.child(.resource).flatMap { resourceElement in
+                Self.identifier(in: resourceElement.children(.identifier) + resourceElement.children(.catalogentry))
                     ?? resourceElement.text
             }
             if let target {
-                let description = relation.child("resource")?.child("description").flatMap { langTexts($0).first?.text }
+                let description = relation.child(.resource)?.child(.description).flatMap { langTexts($0).first?.text }
                 resource.relations.append(Relation(kind: kind, target: target, description: description))
             }
         }
 
         // Classification
-        for classification in lom.children("classification") {
+        for classification in lom.children(.classification) {
             mapClassification(classification, into: &resource, builder: &builder)
         }
         resource.levels = resource.levels.uniqued()
@@ -158,21 +158,21 @@ enum LOMMapper {
 
     private static func mapClassification(_ classification: XElement, into resource: inout Resource,
                                           builder: inout RecordBuilder) {
-        let purpose = vocabularyValue(classification.child("purpose") ?? XElement(name: "purpose"))
+        let purpose = vocabularyValue(classification.child(.purpose) ?? XElement(name: "purpose"))
         let facet = facet(forPurpose: purpose.value ?? purpose.label)
-        for path in classification.children("taxonPath") {
-            let scheme = path.child("source").flatMap { langTexts($0).first?.text ?? $0.text }
+        for path in classification.children(.taxonPath) {
+            let scheme = path.child(.source).flatMap { langTexts($0).first?.text ?? $0.text }
             var taxa: [XElement] = []
             func collect(_ element: XElement) {
-                for taxon in element.children("taxon") {
+                for taxon in element.children(.taxon) {
                     taxa.append(taxon)
                     collect(taxon)
                 }
             }
             collect(path)
             for taxon in taxa {
-                let id = taxon.child("id")?.text
-                let entry = taxon.child("entry").flatMap { langTexts($0).first?.text ?? $0.text }
+                let id = taxon.child(.id)?.text
+                let entry = taxon.child(.entry).flatMap { langTexts($0).first?.text ?? $0.text }
                 if let facet {
                     let vocabularies = builder.context.vocabularies
                     let mappedID = id.flatMap { vocabularies.term(for: $0, in: facet) }
@@ -197,7 +197,7 @@ enum LOMMapper {
                 }
             }
         }
-        for keyword in classification.children("keyword") {
+        for keyword in classification.children(.keyword) {
             resource.keywords.append(contentsOf: langTexts(keyword))
         }
     }
@@ -222,8 +222,7 @@ enum LOMMapper {
         var found: [LangText] = []
         var sawString = false
         element.forEachChild { string in
-            let name = string.name
-            guard name.caseInsensitiveEquals("string") || name.caseInsensitiveEquals("langstring") else { return }
+            guard string.isNamed(.string) || string.isNamed(.langstring) else { return }
             sawString = true
             guard let text = string.text else { return }
             let language = (string.attribute("language") ?? string.attribute("lang")).flatMap(Normalize.language)
@@ -238,19 +237,19 @@ enum LOMMapper {
     /// A vocabulary element: `<source>LOMv1.0</source><value>school</value>` in either binding,
     /// LOMFR's `<lomfr:label>`, or bare text.
     static func vocabularyValue(_ element: XElement) -> (source: String?, value: String?, label: String?) {
-        func text(_ name: String) -> String? {
+        func text(_ name: XName) -> String? {
             element.child(name).flatMap { langTexts($0).first?.text ?? $0.text }
         }
-        let value = text("value") ?? (element.isLeaf ? element.text : nil)
-        return (text("source"), value, text("label"))
+        let value = text(.value) ?? (element.isLeaf ? element.text : nil)
+        return (text(.source), value, text(.label))
     }
 
     static func dateText(_ element: XElement) -> String? {
-        element.child("dateTime")?.text ?? element.text
+        element.child(.dateTime)?.text ?? element.text
     }
 
     static func durationText(_ element: XElement) -> String? {
-        element.child("duration")?.text ?? element.child("datetime")?.text ?? element.text
+        element.child(.duration)?.text ?? element.child(.datetime)?.text ?? element.text
     }
 
     /// One keyword element sometimes carries a list: "atome, neutrons, protons".
@@ -268,24 +267,72 @@ enum LOMMapper {
 
     /// The record's own identifier: a URI-like entry first, then any entry.
     static func identifier(of lom: XElement) -> String? {
-        let general = lom.child("general")
-        let candidates = (general?.children("identifier") ?? []) + (general?.children("catalogentry") ?? [])
+        let general = lom.child(.general)
+        let candidates = (general?.children(.identifier) ?? []) + (general?.children(.catalogentry) ?? [])
         return identifier(in: candidates)
-            ?? identifier(in: lom.child("metaMetadata")?.children("identifier") ?? [])
-            ?? lom.child("technical")?.children("location").compactMap(\.text).first
+            ?? identifier(in: lom.child(.metaMetadata)?.children(.identifier) ?? [])
+            ?? lom.child(.technical)?.children(.location).compactMap(\.text).first
     }
 
     static func identifier(in elements: [XElement]) -> String? {
         var first: String?
         for element in elements {
-            let entry = element.child("entry").flatMap { langTexts($0).first?.text } ?? (element.isLeaf ? element.text : nil)
+            let entry = element.child(.entry).flatMap { langTexts($0).first?.text } ?? (element.isLeaf ? element.text : nil)
             guard let entry else { continue }
-            let catalog = element.child("catalog")?.text?.lowercased() ?? ""
+            let catalog = element.child(.catalog)?.text?.lowercased() ?? ""
             if catalog == "uri" || catalog == "url" || entry.hasPrefix("http") || entry.hasPrefix("urn:") || entry.hasPrefix("ark:") {
                 return entry
             }
-            if first == nil { first = catalog.isEmpty ? entry : "\(element.child("catalog")!.text!):\(entry)" }
+            if first == nil { first = catalog.isEmpty ? entry : "\(element.child(.catalog)!.text!):\(entry)" }
         }
         return first
     }
+}
+
+/// The names the mapper looks for, packed once.
+private extension XName {
+    static let catalog = XName("catalog")
+    static let catalogentry = XName("catalogentry")
+    static let centity = XName("centity")
+    static let classification = XName("classification")
+    static let context = XName("context")
+    static let contribute = XName("contribute")
+    static let copyrightAndOtherRestrictions = XName("copyrightAndOtherRestrictions")
+    static let date = XName("date")
+    static let datetime = XName("datetime")
+    static let dateTime = XName("dateTime")
+    static let description = XName("description")
+    static let documentType = XName("documentType")
+    static let duration = XName("duration")
+    static let educational = XName("educational")
+    static let entity = XName("entity")
+    static let entry = XName("entry")
+    static let format = XName("format")
+    static let general = XName("general")
+    static let id = XName("id")
+    static let identifier = XName("identifier")
+    static let intendedEndUserRole = XName("intendedEndUserRole")
+    static let keyword = XName("keyword")
+    static let kind = XName("kind")
+    static let label = XName("label")
+    static let langstring = XName("langstring")
+    static let language = XName("language")
+    static let learningResourceType = XName("learningResourceType")
+    static let lifeCycle = XName("lifeCycle")
+    static let location = XName("location")
+    static let metaMetadata = XName("metaMetadata")
+    static let purpose = XName("purpose")
+    static let relation = XName("relation")
+    static let resource = XName("resource")
+    static let rights = XName("rights")
+    static let role = XName("role")
+    static let source = XName("source")
+    static let string = XName("string")
+    static let taxon = XName("taxon")
+    static let taxonPath = XName("taxonPath")
+    static let technical = XName("technical")
+    static let title = XName("title")
+    static let typicalLearningTime = XName("typicalLearningTime")
+    static let value = XName("value")
+    static let vcard = XName("vcard")
 }

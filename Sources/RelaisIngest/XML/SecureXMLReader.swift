@@ -35,9 +35,14 @@ final class InputGuard {
     /// Before the first tag: the only place a DOCTYPE can be (later, "<!DOCTYPE" is CDATA or a comment).
     private var inProlog = true
 
-    private enum ScanState { case text, tagStart, tag, quoted(UInt8), declaration(Int), other }
-    private static let doctype = Array("DOCTYPE".utf8)
-    private var state = ScanState.text
+    /// Where the scan is: in text, after "<", in a start (or end) tag, in one of its quoted
+    /// values (`quote` closes it), in a prolog "<!" (`matched` bytes of "DOCTYPE" seen), or in a
+    /// comment, processing instruction or other "<!" construct (only ">" ends it).
+    private enum Mode { case text, tagStart, tag, quoted, declaration, other }
+    private static let doctype: StaticString = "DOCTYPE"
+    private var mode = Mode.text
+    private var quote: UInt8 = 0
+    private var matched = 0
     private var tagLength = 0
     private var attributes = 0
 
@@ -65,102 +70,130 @@ final class InputGuard {
         if !sawContent {
             sawContent = UnsafeBufferPointer(start: bytes, count: n).contains { !Self.isBlank($0) }
         }
-        var index = 0
-        scanning: while index < n {
-            // Most bytes cannot change the state: jump over them to the next one that can, and
-            // let `scan` handle that one. Skipped bytes of a start tag still count in its length.
-            switch state {
-            case .text:
-                // Text is most of a file: jump to the next "<".
-                guard let next = memchr(bytes + index, Int32(UInt8(ascii: "<")), n - index) else { break scanning }
-                index = UnsafeRawPointer(next) - UnsafeRawPointer(bytes)
-            case .other:
-                // Inside a comment, processing instruction or CDATA opener: only ">" matters
-                // (the tag length is not counted there).
-                guard let next = memchr(bytes + index, Int32(UInt8(ascii: ">")), n - index) else { break scanning }
-                index = UnsafeRawPointer(next) - UnsafeRawPointer(bytes)
-            case .quoted(let quote):
-                let end = memchr(bytes + index, Int32(quote), n - index)
-                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes) } ?? n
-                if !lengthen(by: end - index) { return -1 }
-                index = end
-                if index == n { break scanning }
-            case .tag:
-                var end = index
-                while end < n {
-                    let byte = bytes[end]
-                    if byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-                        || byte == UInt8(ascii: "=") { break }
-                    end += 1
-                }
-                if !lengthen(by: end - index) { return -1 }
-                index = end
-                if index == n { break scanning }
-            case .tagStart, .declaration:
-                break
-            }
-            if !scan(bytes[index]) { return -1 }
-            index += 1
-        }
-        return Int32(n)
-    }
-
-    /// `count` bytes of a start tag that leave the state as it is: what `scan` would have done
-    /// for each, at once (the tag stays open, so only its length can refuse it).
-    private func lengthen(by count: Int) -> Bool {
-        tagLength += count
-        if tagLength > limits.maxStartTagBytes {
-            violation = "balise ouvrante de plus de \(limits.maxStartTagBytes) octets"
-            return false
-        }
-        return true
+        return scan(bytes, n) ? Int32(n) : -1
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    private func scan(_ byte: UInt8) -> Bool {
-        switch state {
-        case .text:
-            if byte == UInt8(ascii: "<") { state = .tagStart; tagLength = 1; attributes = 0 }
-        case .tagStart:
-            state = byte == UInt8(ascii: "!") ? (inProlog ? .declaration(0) : .other) : byte == UInt8(ascii: "?") ? .other : .tag
-            if case .tag = state { inProlog = false }
-            tagLength += 1
-        case .declaration(let matched):
-            // "<!DOCTYPE" is refused before libxml2 parses the DTD (and expands entities in it).
-            if byte & 0xDF == Self.doctype[matched] {
-                if matched + 1 == Self.doctype.count {
-                    violation = SecureXMLReader.doctypeRefused
-                    return false
-                }
-                state = .declaration(matched + 1)
-            } else {
-                state = byte == UInt8(ascii: ">") ? .text : .other
-            }
-        case .other:
-            if byte == UInt8(ascii: ">") { state = .text }
-        case .tag:
-            tagLength += 1
-            switch byte {
-            case UInt8(ascii: ">"): state = .text
-            case UInt8(ascii: "\""), UInt8(ascii: "'"): state = .quoted(byte)
-            case UInt8(ascii: "="):
-                attributes += 1
-                if attributes > limits.maxAttributesPerElement {
-                    violation = "élément avec plus de \(limits.maxAttributesPerElement) attributs"
-                    return false
-                }
-            default: break
-            }
-        case .quoted(let quote):
-            tagLength += 1
-            if byte == quote { state = .tag }
+    @inline(__always) private static func isLessThanSign(_ word: UInt64) -> UInt64 { WordScan.lanes(of: word, equalTo: 0x3C) }
+
+    /// `> " ' =`, the bytes that change a tag's state.
+    @inline(__always) private static func isTagSpecial(_ word: UInt64) -> UInt64 {
+        WordScan.lanes(of: word, equalTo: 0x3E) | WordScan.lanes(of: word, equalTo: 0x22)
+            | WordScan.lanes(of: word, equalTo: 0x27) | WordScan.lanes(of: word, equalTo: 0x3D)
+    }
+
+    /// Runs the bytes through the state machine: a start tag longer than `maxStartTagBytes`
+    /// (its bytes before its ">" counted) or with more than `maxAttributesPerElement` "=" outside
+    /// quotes, and "<!DOCTYPE" (any case) before the first tag, are refused at the byte where
+    /// they become so. The state lives in locals here (a call and the properties' reads and
+    /// writes per byte that can change it cost more than the scan), stored back at the end.
+    private func scan(_ bytes: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var mode = self.mode
+        var quote = self.quote
+        var matched = self.matched
+        var tagLength = self.tagLength
+        var attributes = self.attributes
+        defer {
+            self.mode = mode
+            self.quote = quote
+            self.matched = matched
+            self.tagLength = tagLength
+            self.attributes = attributes
         }
-        if tagLength > limits.maxStartTagBytes, case .text = state {} else if tagLength > limits.maxStartTagBytes {
+        let maxTag = limits.maxStartTagBytes
+        func refuseLength() -> Bool {
             violation = "balise ouvrante de plus de \(limits.maxStartTagBytes) octets"
             return false
+        }
+        var index = 0
+        while index < n {
+            switch mode {
+            case .text:
+                // Text is most of a file: jump to the next "<".
+                let next = WordScan.firstByte(in: bytes, from: index, to: n, Self.isLessThanSign)
+                if next == n { return true }
+                index = next + 1
+                mode = .tagStart
+                tagLength = 1
+                attributes = 0
+                if tagLength > maxTag { return refuseLength() }
+            case .tagStart:
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "!") {
+                    if inProlog { mode = .declaration; matched = 0 } else { mode = .other }
+                } else if byte == UInt8(ascii: "?") {
+                    mode = .other
+                } else {
+                    mode = .tag
+                    inProlog = false
+                }
+                tagLength += 1
+                if tagLength > maxTag { return refuseLength() }
+            case .tag:
+                // Bytes that leave the state as it is only lengthen the tag.
+                let end = WordScan.firstByte(in: bytes, from: index, to: n, Self.isTagSpecial)
+                tagLength += end - index
+                if tagLength > maxTag { return refuseLength() }
+                index = end
+                if index == n { return true }
+                let byte = bytes[index]
+                index += 1
+                tagLength += 1
+                if byte == UInt8(ascii: ">") {
+                    // The tag ends: its length counted the bytes before ">" only.
+                    mode = .text
+                    continue
+                }
+                if byte == UInt8(ascii: "=") {
+                    attributes += 1
+                    if attributes > limits.maxAttributesPerElement {
+                        violation = "élément avec plus de \(limits.maxAttributesPerElement) attributs"
+                        return false
+                    }
+                } else {
+                    mode = .quoted
+                    quote = byte
+                }
+                if tagLength > maxTag { return refuseLength() }
+            case .quoted:
+                let end = memchr(bytes + index, Int32(quote), n - index)
+                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes) } ?? n
+                tagLength += end - index
+                if tagLength > maxTag { return refuseLength() }
+                index = end
+                if index == n { return true }
+                index += 1
+                tagLength += 1
+                mode = .tag
+                if tagLength > maxTag { return refuseLength() }
+            case .declaration:
+                // "<!DOCTYPE" is refused before libxml2 parses the DTD (and expands entities in it).
+                let byte = bytes[index]
+                index += 1
+                if byte & 0xDF == Self.doctype.utf8Start[matched] {
+                    if matched + 1 == Self.doctype.utf8CodeUnitCount {
+                        violation = SecureXMLReader.doctypeRefused
+                        return false
+                    }
+                    matched += 1
+                } else if byte == UInt8(ascii: ">") {
+                    mode = .text
+                    continue
+                } else {
+                    mode = .other
+                }
+                if tagLength > maxTag { return refuseLength() }
+            case .other:
+                // Inside a comment, processing instruction or CDATA opener: only ">" matters
+                // (the tag length is not counted there).
+                guard let next = memchr(bytes + index, Int32(UInt8(ascii: ">")), n - index) else { return true }
+                index = UnsafeRawPointer(next) - UnsafeRawPointer(bytes) + 1
+                mode = .text
+            }
         }
         return true
     }

@@ -5,6 +5,8 @@ final class XNames {
     // Read for every name a mapper compares: a dynamic exclusivity check per read cost more
     // than the read, and no access overlaps another (one thread, no reentrancy).
     @exclusivity(unchecked) private(set) var names: [String] = []
+    /// Each name as `XName` packs it, so that mappers compare a few words per element.
+    @exclusivity(unchecked) private(set) var keys: [XName.Key] = []
     private var ids: [String: Int32] = [:]
 
     var count: Int { names.count }
@@ -20,7 +22,53 @@ final class XNames {
     /// Adds `name` without looking for it (its caller keeps its own index).
     func append(_ name: String) -> Int32 {
         names.append(name)
+        keys.append(XName.Key(name))
         return Int32(names.count - 1)
+    }
+}
+
+/// A local name that mappers look for, matched as `caseInsensitiveEquals` matches it. An ASCII
+/// name of at most 31 bytes is packed, ASCII-lowercased, into four words with its length: two
+/// such names are equal that way exactly when their keys are (same length, same bytes once
+/// ASCII case is folded). Other names compare as strings. Make one per name, once (a static).
+public struct XName: Sendable {
+    struct Key: Equatable, Sendable {
+        var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0
+        /// Bytes 24-30, and the length in the top byte (0xFF: not packed).
+        var d: UInt64 = 0
+
+        var isPacked: Bool { d >> 56 != 0xFF }
+
+        private init() {}
+
+        init(_ name: String) {
+            var name = name
+            self = name.withUTF8 { bytes in
+                var key = Key()
+                guard bytes.count <= 31 else { key.d = .max; return key }
+                for index in 0 ..< bytes.count {
+                    let byte = bytes[index]
+                    guard byte < 0x80 else { key.d = .max; return key }
+                    let lower = UInt64(byte &- 0x41 < 26 ? byte | 0x20 : byte) << (UInt64(index & 7) * 8)
+                    switch index >> 3 {
+                    case 0: key.a |= lower
+                    case 1: key.b |= lower
+                    case 2: key.c |= lower
+                    default: key.d |= lower
+                    }
+                }
+                key.d |= UInt64(bytes.count) << 56
+                return key
+            }
+        }
+    }
+
+    let name: String
+    let key: Key
+
+    public init(_ name: String) {
+        self.name = name
+        key = Key(name)
     }
 }
 
@@ -69,6 +117,15 @@ final class XTree {
 extension XTree {
     @inline(__always)
     func name(_ node: Int) -> String { names.names[Int(nameIDs[node])] }
+
+    /// `name(node).caseInsensitiveEquals(wanted.name)`, on the packed keys when both are packed.
+    @inline(__always)
+    func node(_ node: Int, isNamed wanted: XName) -> Bool {
+        let key = names.keys[Int(nameIDs[node])]
+        if key == wanted.key && key.isPacked { return true }
+        if key.isPacked && wanted.key.isPacked { return false }
+        return name(node).caseInsensitiveEquals(wanted.name)
+    }
 }
 
 /// Builds an `XTree` from start and end tags, as a parser meets them.
@@ -260,21 +317,28 @@ public struct XElement {
         return Normalize.text(parts.joined(separator: " "))
     }
 
-    public func child(_ name: String) -> XElement? {
+    public func child(_ name: String) -> XElement? { child(XName(name)) }
+
+    public func children(_ name: String) -> [XElement] { children(XName(name)) }
+
+    /// Whether this element's local name is `name`, ignoring ASCII case.
+    public func isNamed(_ name: XName) -> Bool { tree.node(Int(index), isNamed: name) }
+
+    public func child(_ name: XName) -> XElement? {
         let node = node
         for position in Int(node.childStart) ..< Int(node.childStart + node.childCount) {
             let index = tree.childList[position]
-            if tree.name(Int(index)).caseInsensitiveEquals(name) { return XElement(tree: tree, index: index) }
+            if tree.node(Int(index), isNamed: name) { return XElement(tree: tree, index: index) }
         }
         return nil
     }
 
-    public func children(_ name: String) -> [XElement] {
+    public func children(_ name: XName) -> [XElement] {
         let node = node
         var found: [XElement] = []
         for position in Int(node.childStart) ..< Int(node.childStart + node.childCount) {
             let index = tree.childList[position]
-            if tree.name(Int(index)).caseInsensitiveEquals(name) { found.append(XElement(tree: tree, index: index)) }
+            if tree.node(Int(index), isNamed: name) { found.append(XElement(tree: tree, index: index)) }
         }
         return found
     }
@@ -288,6 +352,12 @@ public struct XElement {
 
     /// Every element reached by following local names, fanning out at each step.
     public func all(_ path: String...) -> [XElement] {
+        var current = [self]
+        for name in path { current = current.flatMap { $0.children(name) } }
+        return current
+    }
+
+    public func all(_ path: XName...) -> [XElement] {
         var current = [self]
         for name in path { current = current.flatMap { $0.children(name) } }
         return current
@@ -312,10 +382,12 @@ public struct XElement {
     }
 
     /// Whether some descendant has this local name, stopping at the first one.
-    public func hasDescendant(_ name: String) -> Bool {
+    public func hasDescendant(_ name: String) -> Bool { hasDescendant(XName(name)) }
+
+    public func hasDescendant(_ name: XName) -> Bool {
         // The descendants are the nodes just before this one: a scan, no walk.
         let node = node
-        for position in Int(node.firstDescendant) ..< Int(index) where tree.name(position).caseInsensitiveEquals(name) {
+        for position in Int(node.firstDescendant) ..< Int(index) where tree.node(position, isNamed: name) {
             return true
         }
         return false

@@ -634,20 +634,26 @@ private struct Capture {
     /// Text content: xmlEscapeContent ("<", ">", "&" and CR escaped; the rest as it is).
     private mutating func writeEscapedText(_ bytes: UnsafePointer<xmlChar>, _ length: Int) {
         var runStart = 0
-        for index in 0 ..< length {
+        while true {
+            let index = WordScan.firstByte(in: bytes, from: runStart, to: length, Self.isEscapedInText)
+            if index == length { break }
             let replacement: StaticString
             switch bytes[index] {
             case UInt8(ascii: "<"): replacement = "&lt;"
             case UInt8(ascii: ">"): replacement = "&gt;"
             case UInt8(ascii: "&"): replacement = "&amp;"
-            case 0x0D: replacement = "&#13;"
-            default: continue
+            default: replacement = "&#13;"
             }
             out.append(bytes + runStart, index - runStart)
             out.append(replacement)
             runStart = index + 1
         }
         out.append(bytes + runStart, length - runStart)
+    }
+
+    @inline(__always) private static func isEscapedInText(_ word: UInt64) -> UInt64 {
+        WordScan.lanes(of: word, equalTo: UInt8(ascii: "<")) | WordScan.lanes(of: word, equalTo: UInt8(ascii: ">"))
+            | WordScan.lanes(of: word, equalTo: UInt8(ascii: "&")) | WordScan.lanes(of: word, equalTo: 0x0D)
     }
 
     /// Attribute values: xmlBufAttrSerializeTxtContent (markup characters, quotes, tab and line
