@@ -31,3 +31,13 @@ static inline fts5_api *csqlite_fts5_api(sqlite3 *db) {
 // The type name of pointers bound for the relais_bm25 ranking function: SQLite keeps the
 // pointer to this string while the value lives, so it must be a static string.
 static inline const char *csqlite_row_lengths_type(void) { return "relais_row_lengths"; }
+
+// sync_file_range(2) is declared by <fcntl.h> only under _GNU_SOURCE, which Swift's Glibc module
+// is not built with. Used to start writing a database's files out ahead of its syncs; 0 (no-op)
+// elsewhere than Linux.
+#ifdef __linux__
+int sync_file_range(int fd, long long offset, long long nbytes, unsigned int flags);
+static inline int csqlite_start_writeback(int fd) { return sync_file_range(fd, 0, 0, 2 /* SYNC_FILE_RANGE_WRITE */); }
+#else
+static inline int csqlite_start_writeback(int fd) { (void)fd; return 0; }
+#endif

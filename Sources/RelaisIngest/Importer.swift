@@ -169,6 +169,9 @@ public final class Importer {
         if !dryRun {
             report.batch = try store.beginBatch(arguments: paths.joined(separator: " "))
         }
+        // The log and file on their way to the disk while the import writes, not at each sync.
+        let writeBehind = dryRun ? nil : store.startWriteBehind()
+        defer { writeBehind?.stop() }
         var recordsDone = 0
         defer { prefetched?.job.cancel(); prefetched = nil }
         for (index, entry) in files.enumerated() {

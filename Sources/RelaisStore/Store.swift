@@ -167,6 +167,12 @@ public final class Store {
         }
     }
 
+    /// For a long write (an import): the database's files on their way to the disk while it goes
+    /// on (see `WriteBehind`), until `stop()`. Nil for an in-memory database.
+    public func startWriteBehind() -> WriteBehind? {
+        db.path == ":memory:" || db.path.isEmpty ? nil : WriteBehind(databasePath: db.path)
+    }
+
     /// Runs `body` in a transaction that is always rolled back: for dry runs.
     public func rehearse<T>(_ body: () throws -> T) throws -> T {
         try db.execute("BEGIN IMMEDIATE")

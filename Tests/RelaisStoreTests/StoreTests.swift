@@ -315,3 +315,46 @@ import RelaisText
         try store.checkIntegrity()
     }
 }
+
+@Suite struct WriteBehindTests {
+    /// Descriptors of this process open on `path` (Linux: /proc/self/fd).
+    func openDescriptors(on path: String) -> Int {
+        let folder = "/proc/self/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return entries.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + $0)) == path }.count
+    }
+
+    /// While it runs, the writer commits as usual and every row is there afterwards; `stop`
+    /// closes the files it opened, the log included once it appeared.
+    @Test func writesGoOnAndStopClosesItsFiles() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-wb-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try Store(path: path)
+        let before = openDescriptors(on: path) + openDescriptors(on: path + "-wal")
+        let writeBehind = try #require(store.startWriteBehind())
+        for file in 0 ..< 5 {
+            try store.transaction {
+                for index in 0 ..< 200 {
+                    let name = "r\(file)-\(index)"
+                    var resource = Resource(id: ResourceID(source: "test", sourceIdentifier: name), source: "test",
+                                            sourceIdentifier: name, format: .lom)
+                    resource.titles = [LangText("Titre \(name)", language: "fr")]
+                    _ = try store.write(StoredRecord(resource: resource,
+                                                     provenance: Provenance(file: "f", recordIndex: index, line: nil, contentHash: name),
+                                                     original: String(repeating: "<x/>", count: 500)), batch: nil)
+                }
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.02)
+        #expect(openDescriptors(on: path) + openDescriptors(on: path + "-wal") >= before + 2)
+        writeBehind.stop()
+        #expect(openDescriptors(on: path) + openDescriptors(on: path + "-wal") == before)
+        #expect(try store.counts().published == 1_000)
+        try store.checkIntegrity()
+    }
+
+    /// A database in memory has no files to write out.
+    @Test func nothingForADatabaseInMemory() throws {
+        #expect(try Store(path: ":memory:").startWriteBehind() == nil)
+    }
+}
