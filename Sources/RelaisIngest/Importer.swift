@@ -179,6 +179,11 @@ public final class Importer {
                                      currentFile: entry.display))
             let base = recordsDone
             let next = index + 1 < files.count ? files[index + 1] : nil
+            if !dryRun && index > 0 && next == nil {
+                // The log copied back now, while the last file is parsed on the other core, and
+                // not at the close, when nothing else is left to do (~30 ms of a 10k import).
+                try? store.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            }
             recordsDone += importFile(entry, next: next, into: &report) { inFile in
                 // Large files report as they go, not only when they end.
                 progress?(ImportProgress(filesDone: index, filesTotal: files.count, recordsDone: base + inFile,
