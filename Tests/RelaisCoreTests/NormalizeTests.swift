@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Testing
 @testable import RelaisCore
 import RelaisTestSupport
@@ -58,6 +60,29 @@ import RelaisTestSupport
         #expect(a != c)
         #expect(a.rawValue.count == 21 && a.rawValue.hasPrefix("r"))
         #expect(a.rawValue.allSatisfy { $0.isLowercase || $0.isNumber })
+    }
+
+    /// The in-place hash against the `Data` it replaced, on generated strings (empty, NUL,
+    /// non-ASCII, long) and on a value computed before the change.
+    @Test func resourceIDHashesAsTheDataCopyDid() {
+        func reference(_ source: String, _ identifier: String) -> String {
+            var input = Data(source.utf8)
+            input.append(0)
+            input.append(contentsOf: identifier.utf8)
+            return "r" + Base32.lowercase(Array(SHA256.hash(data: input)), characters: 20)
+        }
+        #expect(ResourceID(source: "consortiums", sourceIdentifier: "https://x.example/1").rawValue
+            == reference("consortiums", "https://x.example/1"))
+        var random = SplitMix64(seed: 0x5EED_1D)
+        let pieces = ["", "a", "é", "\0", "\u{1F600}", "oai:x.example:", String(repeating: "z", count: 70)]
+        for _ in 0 ..< 500 {
+            let source = (0 ..< Int(random.next() % 4)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let identifier = (0 ..< Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(ResourceID(source: source, sourceIdentifier: identifier).rawValue == reference(source, identifier))
+            // A bridged (non-native) string takes the same path.
+            let bridged = NSString(string: identifier) as String
+            #expect(ResourceID(source: source, sourceIdentifier: bridged).rawValue == reference(source, identifier))
+        }
     }
 
     @Test func contentHashDependsOnSalt() {
