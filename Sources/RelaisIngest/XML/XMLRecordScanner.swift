@@ -88,6 +88,7 @@ final class XMLRecordScanner {
     deinit {
         if capturing { capture.deinitialize(count: 1) }
         capture.deallocate()
+        pointerCache.free()
         out.free()
         text.free()
     }
@@ -215,6 +216,7 @@ final class XMLRecordScanner {
         if !capturing && nameTable.count > 8192 {
             // Here no index of the old table is held: a record's tree needs all of its own.
             names.removeAll(keepingCapacity: true)
+            pointerCache.removeAll()
             nameTable = XNames()
             lastNamespace = nil
         }
@@ -289,6 +291,9 @@ final class XMLRecordScanner {
     /// life, so each becomes a Swift string once. The cached bytes are compared too, so a
     /// reused address never returns a stale name.
     @exclusivity(unchecked) private var names: [UnsafeRawPointer: (id: Int32, bytes: [CChar])] = [:]
+    /// In front of `names`, which hashing made a sizeable part of every element's cost; it
+    /// holds only what `names` holds, so ids are the same as without it.
+    private let pointerCache = NamePointerCache()
     /// The names' strings, which records' trees index. Replaced, not emptied, when it grows
     /// large: trees already made keep theirs.
     @exclusivity(unchecked) private var nameTable = XNames()
@@ -302,13 +307,21 @@ final class XMLRecordScanner {
     fileprivate func internedNameID(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
         guard let pointer else { return nameTable.id("") }
         let raw = UnsafeRawPointer(pointer)
-        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 { return cached.id }
+        if let id = pointerCache.id(for: raw) { return id }
+        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 {
+            pointerCache.remember(raw, id: cached.id)
+            return cached.id
+        }
         let name = String(cString: pointer)
         // A file can hold any number of distinct names: the cache starts over past a bound
         // (the table too, but only before an element outside records: see `startElement`).
-        if names.count >= 4096 { names.removeAll(keepingCapacity: true) }
+        if names.count >= 4096 {
+            names.removeAll(keepingCapacity: true)
+            pointerCache.removeAll()
+        }
         let id = nameTable.append(name)
         names[raw] = (id, Array(name.utf8CString))
+        pointerCache.remember(raw, id: id)
         return id
     }
 
@@ -382,6 +395,55 @@ final class XMLRecordScanner {
             }
         }
         return out
+    }
+}
+
+/// Name ids by pointer, one slot per pointer (slots chosen by a multiplicative hash of its
+/// bits): a hit costs a multiplication, a load and a `strcmp` against the bytes remembered with
+/// the pointer, so a reused address never returns a stale id. A colliding pointer takes the
+/// slot; the one it evicts is found again in its owner's dictionary.
+struct NamePointerCache {
+    private struct Entry {
+        var pointer: UnsafeRawPointer?
+        var id: Int32
+        var bytes: UnsafeMutablePointer<CChar>?
+    }
+    private static let slotBits = 10
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = .allocate(capacity: 1 << Self.slotBits)
+        entries.initialize(repeating: Entry(pointer: nil, id: 0, bytes: nil), count: 1 << Self.slotBits)
+    }
+
+    func free() {
+        removeAll()
+        entries.deallocate()
+    }
+
+    @inline(__always) private func entry(_ pointer: UnsafeRawPointer) -> UnsafeMutablePointer<Entry> {
+        entries + Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: pointer)) &* 0x9E37_79B9_7F4A_7C15) >> (64 - UInt64(Self.slotBits)))
+    }
+
+    /// The id remembered for this pointer, when the bytes it points to are still the same.
+    @inline(__always) func id(for pointer: UnsafeRawPointer) -> Int32? {
+        let slot = entry(pointer)
+        guard slot.pointee.pointer == pointer, let bytes = slot.pointee.bytes,
+              strcmp(bytes, pointer.assumingMemoryBound(to: CChar.self)) == 0 else { return nil }
+        return slot.pointee.id
+    }
+
+    func remember(_ pointer: UnsafeRawPointer, id: Int32) {
+        let slot = entry(pointer)
+        Foundation.free(slot.pointee.bytes)
+        slot.pointee = Entry(pointer: pointer, id: id, bytes: strdup(pointer.assumingMemoryBound(to: CChar.self)))
+    }
+
+    func removeAll() {
+        for index in 0 ..< 1 << Self.slotBits where entries[index].pointer != nil {
+            Foundation.free(entries[index].bytes)
+            entries[index] = Entry(pointer: nil, id: 0, bytes: nil)
+        }
     }
 }
 
