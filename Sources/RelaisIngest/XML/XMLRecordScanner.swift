@@ -782,9 +782,16 @@ struct HandleArray<Element> {
     var base: UnsafeMutablePointer<Element> { header.pointee.base }
     var count: Int { header.pointee.count }
 
+    @inline(__always)
     private func reserve(_ extra: Int) {
         let needed = header.pointee.count + extra
-        guard needed > header.pointee.capacity else { return }
+        if needed > header.pointee.capacity { grow(toHold: needed) }
+    }
+
+    /// Out of line: appends are inlined at every SAX event's call site, and their common case
+    /// is the check alone (called, they were a sizeable part of serializing a record).
+    @inline(never)
+    private func grow(toHold needed: Int) {
         var grown = header.pointee.capacity * 2
         while grown < needed { grown *= 2 }
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: grown)
@@ -794,12 +801,14 @@ struct HandleArray<Element> {
         header.pointee.capacity = grown
     }
 
+    @inline(__always)
     func append(_ element: Element) {
         reserve(1)
         (header.pointee.base + header.pointee.count).initialize(to: element)
         header.pointee.count += 1
     }
 
+    @inline(__always)
     func append(_ elements: UnsafePointer<Element>, _ length: Int) {
         guard length > 0 else { return }
         reserve(length)
@@ -820,6 +829,7 @@ struct HandleArray<Element> {
 typealias ByteBuffer = HandleArray<UInt8>
 
 extension HandleArray<UInt8> {
+    @inline(__always)
     func append(_ string: StaticString) {
         append(string.utf8Start, string.utf8CodeUnitCount)
     }
