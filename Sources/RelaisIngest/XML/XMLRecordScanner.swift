@@ -816,6 +816,14 @@ struct HandleArray<Element> {
         header.pointee.count += length
     }
 
+    /// The last element, moved out (there must be one).
+    @inline(__always)
+    func removeLast() -> Element {
+        precondition(header.pointee.count > 0)
+        header.pointee.count -= 1
+        return (header.pointee.base + header.pointee.count).move()
+    }
+
     func truncate(to length: Int) {
         guard length < header.pointee.count else { return }
         (header.pointee.base + length).deinitialize(count: header.pointee.count - length)
