@@ -267,11 +267,21 @@ import RelaisTestSupport
             return found
         }
         var failures: [String] = []
+        // Every third tree on buffers shared from tree to tree, as the scanner reuses them: the
+        // tree made before must still read back once the next is built in the same buffers.
+        let shared = XTreeBuilder.Storage()
+        var previous: (element: XElement, root: Model)?
         for round in 0 ..< 300 {
             let root = model(depth: 0)
-            var builder = XTreeBuilder(reserving: round % 2 == 0 ? (0, 0, 0) : (7, 1, 3))
+            var builder = round % 3 == 0 ? XTreeBuilder(names: XNames(), reusing: shared)
+                : XTreeBuilder(reserving: round % 2 == 0 ? (0, 0, 0) : (7, 1, 3))
             build(root, into: &builder)
-            failures += differences(builder.finish(), root, "\(round)")
+            let element = builder.finish()
+            failures += differences(element, root, "\(round)")
+            if round % 3 == 0 {
+                if let previous { failures += differences(previous.element, previous.root, "\(round) before") }
+                previous = (element, root)
+            }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }

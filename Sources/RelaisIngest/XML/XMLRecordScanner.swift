@@ -82,8 +82,8 @@ final class XMLRecordScanner {
     /// The record's serialization and its elements' text, reused from record to record.
     private let out = ByteBuffer(capacity: 16 << 10)
     private let text = ByteBuffer(capacity: 4 << 10)
-    /// The last record's tree sizes: the next one reserves as much.
-    @exclusivity(unchecked) private var treeSizes = (nodes: 0, attributes: 0, text: 0)
+    /// The buffers records' trees are built in, reused from record to record.
+    private let treeStorage = XTreeBuilder.Storage()
 
     deinit {
         if capturing { capture.deinitialize(count: 1) }
@@ -248,7 +248,7 @@ final class XMLRecordScanner {
             text.removeAll()
             capture.initialize(to: Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
                                            documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out,
-                                           text: text, tree: XTreeBuilder(names: nameTable, reserving: treeSizes)))
+                                           text: text, tree: XTreeBuilder(names: nameTable, reusing: treeStorage)))
             capturing = true
             capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
         } catch {
@@ -261,7 +261,6 @@ final class XMLRecordScanner {
         depth -= 1
         let count = declarationCounts.removeLast()
         if capturing, let finished = capture.pointee.close() {
-            treeSizes = capture.pointee.tree.sizes
             capture.deinitialize(count: 1)
             capturing = false
             input.recordStart = nil
