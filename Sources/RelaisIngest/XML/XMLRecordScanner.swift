@@ -82,6 +82,7 @@ final class XMLRecordScanner {
     /// The record's serialization and its elements' text, reused from record to record.
     private let out = ByteBuffer(capacity: 16 << 10)
     private let text = ByteBuffer(capacity: 4 << 10)
+    private let frames = HandleArray<Capture.Frame>(capacity: 16)
     /// The buffers records' trees are built in, reused from record to record.
     private let treeStorage = XTreeBuilder.Storage()
 
@@ -91,6 +92,7 @@ final class XMLRecordScanner {
         pointerCache.free()
         out.free()
         text.free()
+        frames.free()
     }
 
     init(path: String, limits: XMLLimits = XMLLimits()) throws {
@@ -248,7 +250,7 @@ final class XMLRecordScanner {
             text.removeAll()
             capture.initialize(to: Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
                                            documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out,
-                                           text: text, tree: XTreeBuilder(names: nameTable, reusing: treeStorage)))
+                                           text: text, frames: frames, tree: XTreeBuilder(names: nameTable, reusing: treeStorage)))
             capturing = true
             capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
         } catch {
@@ -461,7 +463,9 @@ private struct Capture {
     let firstDeclaration: Int
     let documentEncodingIsNull: Bool
     let maxFieldBytes: Int
-    var frames: [Frame] = []
+    /// Open elements, innermost last: a handle like `out` (as an Array, marking the innermost
+    /// start tag closed on each text event checked the array's uniqueness).
+    let frames: HandleArray<Frame>
     var tree: XTreeBuilder
     // Handles on memory the scanner owns: copying or using them counts no reference.
     let text: ByteBuffer
@@ -477,7 +481,7 @@ private struct Capture {
     var fieldViolation: String?
 
     init(serialize: Bool, firstDeclaration: Int, documentEncodingIsNull: Bool, limits: XMLLimits,
-         out: ByteBuffer, text: ByteBuffer, tree: XTreeBuilder) {
+         out: ByteBuffer, text: ByteBuffer, frames: HandleArray<Frame>, tree: XTreeBuilder) {
         self.serialize = serialize
         self.firstDeclaration = firstDeclaration
         self.documentEncodingIsNull = documentEncodingIsNull
@@ -485,7 +489,8 @@ private struct Capture {
         self.out = out
         self.text = text
         self.tree = tree
-        frames.reserveCapacity(16)
+        frames.removeAll()
+        self.frames = frames
     }
 
     private var writing: Bool { serialize && fieldViolation == nil }
@@ -505,7 +510,7 @@ private struct Capture {
                 tree.attribute(scanner.internedName(attributes[base]), XMLRecordScanner.attributeValue(start, end))
             }
         }
-        let isRoot = frames.isEmpty
+        let isRoot = frames.count == 0
         if writing {
             out.append(UInt8(ascii: "<"))
             writeQualified(prefix, localName)
@@ -559,7 +564,7 @@ private struct Capture {
             tree.close(text: nil)
         }
         text.truncate(to: frame.textStart)
-        if !frames.isEmpty { return nil }
+        if frames.count > 0 { return nil }
         let element = tree.finish()
         var original: [UInt8] = []
         if writing {
@@ -607,7 +612,8 @@ private struct Capture {
     // MARK: Serialization, as libxml2 2.9's xmlNodeDump writes it
 
     private mutating func endRun() {
-        if runLength > maxFieldBytes, let frame = frames.last {
+        if runLength > maxFieldBytes, frames.count > 0 {
+            let frame = frames.base[frames.count - 1]
             // The last oversized field is the one reported, as the tree walk did.
             let name = frame.qualifiedName.local.map { String(cString: $0) } ?? ""
             fieldViolation = "champ <\(name)> de \(runLength) octets (maximum \(maxFieldBytes))"
@@ -617,8 +623,8 @@ private struct Capture {
     }
 
     private mutating func closeStartTag() {
-        guard !frames.isEmpty, !frames[frames.count - 1].startTagClosed else { return }
-        frames[frames.count - 1].startTagClosed = true
+        guard frames.count > 0, !frames.base[frames.count - 1].startTagClosed else { return }
+        frames.base[frames.count - 1].startTagClosed = true
         if writing { out.append(UInt8(ascii: ">")) }
     }
 
