@@ -53,34 +53,60 @@ public enum Normalize {
         var previousSpace = true
         var index = 0
         let count = bytes.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
         while index < count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                if byte == 0x20 {
-                    if previousSpace { return false }
-                    previousSpace = true
-                } else {
-                    if byte >= 0x09 && byte <= 0x0D { return false }
-                    previousSpace = false
+            // Eight ASCII bytes at a time; a word holding other bytes (French text has an accent
+            // every few words), and the last bytes, one at a time. A lane test here must be exact
+            // for every lane (not only the lowest): none lets a carry or borrow cross lanes.
+            var stop = count
+            if index + 8 <= count, let base = bytes.baseAddress {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                if word & high == 0 {
+                    // Lanes of 0x09-0x0D: at least 9 and not at least 14 (a lane below 0x80 plus
+                    // 0x77 or 0x72 stays below 0x100).
+                    if (word &+ ones &* 0x77) & ~(word &+ ones &* 0x72) & high != 0 { return false }
+                    // Lanes of a space: their XOR with 0x20 is zero, the one lane value that 0x7F
+                    // does not carry into the top bit.
+                    let spaces = ~((word ^ (ones &* 0x20)) &+ ones &* 0x7F) & high
+                    if spaces & (spaces << 8) != 0 || (previousSpace && spaces & 0x80 != 0) { return false }
+                    previousSpace = spaces >> 63 != 0
+                    index += 8
+                    continue
+                }
+                // Where the bytes stop is of no matter to the byte loop: a sequence cut at `stop`
+                // goes on with continuation bytes, which only clear `previousSpace`.
+                stop = index + 8
+            }
+            while index < stop {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte == 0x20 {
+                        if previousSpace { return false }
+                        previousSpace = true
+                    } else {
+                        if byte >= 0x09 && byte <= 0x0D { return false }
+                        previousSpace = false
+                    }
+                    index += 1
+                    continue
+                }
+                previousSpace = false
+                if byte >= 0xC2 && byte <= 0xE3 {
+                    let second: UInt8 = index + 1 < count ? bytes[index + 1] : 0
+                    let third: UInt8 = index + 2 < count ? bytes[index + 2] : 0
+                    switch byte {
+                    case 0xC2: if second == 0x85 || second == 0xA0 { return false }
+                    case 0xE1: if second == 0x9A && third == 0x80 { return false }
+                    case 0xE2:
+                        if second == 0x80 && (third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF) && third >= 0x80 { return false }
+                        if second == 0x81 && third == 0x9F { return false }
+                    case 0xE3: if second == 0x80 && third == 0x80 { return false }
+                    default: break
+                    }
                 }
                 index += 1
-                continue
             }
-            previousSpace = false
-            if byte >= 0xC2 && byte <= 0xE3 {
-                let second: UInt8 = index + 1 < count ? bytes[index + 1] : 0
-                let third: UInt8 = index + 2 < count ? bytes[index + 2] : 0
-                switch byte {
-                case 0xC2: if second == 0x85 || second == 0xA0 { return false }
-                case 0xE1: if second == 0x9A && third == 0x80 { return false }
-                case 0xE2:
-                    if second == 0x80 && (third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF) && third >= 0x80 { return false }
-                    if second == 0x81 && third == 0x9F { return false }
-                case 0xE3: if second == 0x80 && third == 0x80 { return false }
-                default: break
-                }
-            }
-            index += 1
         }
         return !previousSpace
     }
@@ -98,6 +124,16 @@ public enum Normalize {
     /// Whether `text` would come back unchanged: no whitespace but single spaces between
     /// non-whitespace, none at either end.
     static func isCollapsed(_ value: String) -> Bool {
+        // A native string's bytes, read as bytes: the same answer (a String's UTF-8 is valid,
+        // and the byte version knows every whitespace scalar above ASCII), without decoding.
+        if let collapsed = value.utf8.withContiguousStorageIfAvailable({ $0.isEmpty || isCollapsed(utf8: $0) }) {
+            return collapsed
+        }
+        return isCollapsedScalars(value)
+    }
+
+    /// `isCollapsed` scalar by scalar, for strings without contiguous UTF-8.
+    static func isCollapsedScalars(_ value: String) -> Bool {
         var previousSpace = true
         for scalar in value.unicodeScalars {
             if isWhitespace(scalar) {

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Testing
 @testable import RelaisCore
 import RelaisTestSupport
@@ -58,6 +60,29 @@ import RelaisTestSupport
         #expect(a != c)
         #expect(a.rawValue.count == 21 && a.rawValue.hasPrefix("r"))
         #expect(a.rawValue.allSatisfy { $0.isLowercase || $0.isNumber })
+    }
+
+    /// The in-place hash against the `Data` it replaced, on generated strings (empty, NUL,
+    /// non-ASCII, long) and on a value computed before the change.
+    @Test func resourceIDHashesAsTheDataCopyDid() {
+        func reference(_ source: String, _ identifier: String) -> String {
+            var input = Data(source.utf8)
+            input.append(0)
+            input.append(contentsOf: identifier.utf8)
+            return "r" + Base32.lowercase(Array(SHA256.hash(data: input)), characters: 20)
+        }
+        #expect(ResourceID(source: "consortiums", sourceIdentifier: "https://x.example/1").rawValue
+            == reference("consortiums", "https://x.example/1"))
+        var random = SplitMix64(seed: 0x5EED_1D)
+        let pieces = ["", "a", "é", "\0", "\u{1F600}", "oai:x.example:", String(repeating: "z", count: 70)]
+        for _ in 0 ..< 500 {
+            let source = (0 ..< Int(random.next() % 4)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let identifier = (0 ..< Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(ResourceID(source: source, sourceIdentifier: identifier).rawValue == reference(source, identifier))
+            // A bridged (non-native) string takes the same path.
+            let bridged = NSString(string: identifier) as String
+            #expect(ResourceID(source: source, sourceIdentifier: bridged).rawValue == reference(source, identifier))
+        }
     }
 
     @Test func contentHashDependsOnSalt() {
@@ -130,6 +155,88 @@ import RelaisTestSupport
             if differs(bytes) { differing.append(bytes.map { String($0, radix: 16) }.joined(separator: " ")) }
         }
         #expect(differing.isEmpty, "\(differing.prefix(10))")
+    }
+
+    /// `isCollapsed(utf8:)` as it was before it read ASCII eight bytes at a time.
+    static func referenceIsCollapsed(_ bytes: [UInt8]) -> Bool {
+        var previousSpace = true
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte == 0x20 {
+                    if previousSpace { return false }
+                    previousSpace = true
+                } else {
+                    if byte >= 0x09 && byte <= 0x0D { return false }
+                    previousSpace = false
+                }
+                index += 1
+                continue
+            }
+            previousSpace = false
+            if byte >= 0xC2 && byte <= 0xE3 {
+                let second: UInt8 = index + 1 < count ? bytes[index + 1] : 0
+                let third: UInt8 = index + 2 < count ? bytes[index + 2] : 0
+                switch byte {
+                case 0xC2: if second == 0x85 || second == 0xA0 { return false }
+                case 0xE1: if second == 0x9A && third == 0x80 { return false }
+                case 0xE2:
+                    if second == 0x80 && (third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF) && third >= 0x80 { return false }
+                    if second == 0x81 && third == 0x9F { return false }
+                case 0xE3: if second == 0x80 && third == 0x80 { return false }
+                default: break
+                }
+            }
+            index += 1
+        }
+        return !previousSpace
+    }
+
+    /// The word-at-a-time `isCollapsed(utf8:)` against the byte loop it replaced, and the
+    /// `isCollapsed(String)` that reads a native string's bytes against the scalar loop, on
+    /// generated values: long ASCII runs holding every ASCII byte, spaces on either side of a
+    /// word's edge, whitespace scalars, invalid bytes, at every offset in a buffer.
+    @Test func isCollapsedOnWordsMatchesTheByteAndScalarLoops() {
+        let pieces: [[UInt8]] = [[0x61], [0x20], [0x20, 0x20], [0x0A], [0x09], [0x0D], [0x0B], [0x0C], [0x08], [0x0E],
+                                 [0x1F], [0x00], [0x7F], [0x21], [0x2E], Array("abcdefg".utf8), Array("Le modèle".utf8),
+                                 Array("mot mot mot".utf8), [0xC2, 0xA0], [0xC2, 0x85], [0xC2], [0xE2, 0x80, 0x89],
+                                 [0xE2, 0x80, 0x99], [0xE2, 0x80], [0xE2, 0x81, 0x9F], [0xE3, 0x80, 0x80],
+                                 [0xE1, 0x9A, 0x80], [0xC3, 0xA9], [0xFF], [0x80], [0xF0, 0x9F, 0x98, 0x80]]
+        var random = SplitMix64(seed: 0xC011A95E)
+        var differing: [String] = []
+        var collapsed = 0
+        for round in 0 ..< 40_000 {
+            var bytes: [UInt8] = []
+            if round % 4 == 0 {
+                // Any ASCII byte, spaces frequent: runs long enough for several words.
+                for _ in 0 ..< Int(random.next() % 40) {
+                    let draw = random.next()
+                    bytes.append(draw % 3 == 0 ? 0x20 : UInt8(truncatingIfNeeded: draw >> 8) & 0x7F)
+                }
+            } else {
+                for _ in 0 ..< Int(random.next() % 12) {
+                    bytes += pieces[Int(random.next() % UInt64(pieces.count))]
+                }
+            }
+            // At an offset in a bigger buffer, so that words straddle every alignment.
+            let offset = Int(random.next() % 8)
+            let buffer = Array(repeating: UInt8(0x20), count: offset) + bytes + [0x20, 0x20]
+            let found = buffer.withUnsafeBufferPointer {
+                Normalize.isCollapsed(utf8: UnsafeBufferPointer(rebasing: $0[offset ..< offset + bytes.count]))
+            }
+            let expected = Self.referenceIsCollapsed(bytes)
+            if found { collapsed += 1 }
+            if found != expected { differing.append(bytes.map { String($0, radix: 16) }.joined(separator: " ")) }
+            let string = String(decoding: bytes, as: UTF8.self)
+            if Normalize.isCollapsed(string) != Normalize.isCollapsedScalars(string)
+                || Normalize.isCollapsed(NSString(string: string) as String) != Normalize.isCollapsedScalars(string) {
+                differing.append("string " + string.debugDescription)
+            }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(10))")
+        #expect(collapsed > 1000)
     }
 
     @Test func whitespaceByRangeMatchesTheUnicodeProperty() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RelaisCore
 @testable import RelaisIngest
+import RelaisTestSupport
 
 /// The import's shortcuts give what the general code they stand in for gives, on fuzzed input
 /// built from the characters where they could differ (combining marks, non-ASCII whitespace,
@@ -216,5 +217,72 @@ import RelaisCore
             }
         }
         #expect(received == Array(0 ..< count))
+    }
+
+    /// A record's tree as built from start and end tags reads back as the elements given:
+    /// generated trees (deep and wide, with and without text, attributes or namespace) through
+    /// `XTreeBuilder` as the scanner drives it, compared element by element.
+    @Test func treeBuilderReadsBackWhatWasBuilt() {
+        final class Model {
+            let name: String, namespace: String?, line: Int, attributes: [(name: String, value: String)], text: String
+            var children: [Model] = []
+            init(_ name: String, _ namespace: String?, _ line: Int, _ attributes: [(name: String, value: String)], _ text: String) {
+                (self.name, self.namespace, self.line, self.attributes, self.text) = (name, namespace, line, attributes, text)
+            }
+        }
+        var random = SplitMix64(seed: 0x7EE)
+        func draw(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
+        let names = ["lom", "general", "title", "string", "langstring", "entity", "été"]
+        let texts = ["", "", "Le modèle", " \n  ", "x", String(repeating: "mot ", count: 30)]
+        var line = 0
+        func model(depth: Int) -> Model {
+            line += 1
+            let attributes = (0 ..< draw(3)).map { _ in (name: names[draw(names.count)], value: texts[draw(texts.count)]) }
+            let node = Model(names[draw(names.count)], draw(3) == 0 ? nil : "http://ns/\(draw(2))", line, attributes,
+                             texts[draw(texts.count)])
+            if depth < 6 { node.children = (0 ..< draw(depth == 0 ? 6 : 4)).map { _ in model(depth: depth + 1) } }
+            return node
+        }
+        func build(_ node: Model, into builder: inout XTreeBuilder) {
+            builder.open(name: node.name, namespace: node.namespace, line: node.line)
+            for attribute in node.attributes { builder.attribute(attribute.name, attribute.value) }
+            for child in node.children { build(child, into: &builder) }
+            builder.close(text: node.text)
+        }
+        func differences(_ element: XElement, _ node: Model, _ path: String) -> [String] {
+            var found: [String] = []
+            if element.name != node.name || element.namespace != node.namespace || element.line != node.line
+                || element.ownText != node.text || element.attributeList.map({ "\($0.name)=\($0.value)" })
+                != node.attributes.map({ "\($0.name)=\($0.value)" }) || element.children.count != node.children.count {
+                found.append(path)
+            }
+            for (index, (child, childNode)) in zip(element.children, node.children).enumerated() {
+                found += differences(child, childNode, path + "/\(index)")
+            }
+            // hasDescendant reads the node range the builder records, not the children.
+            var below = Set<String>()
+            func walk(_ model: Model) { for child in model.children { below.insert(child.name); walk(child) } }
+            walk(node)
+            for name in names where element.hasDescendant(name) != below.contains(name) { found.append(path + " has " + name) }
+            return found
+        }
+        var failures: [String] = []
+        // Every third tree on buffers shared from tree to tree, as the scanner reuses them: the
+        // tree made before must still read back once the next is built in the same buffers.
+        let shared = XTreeBuilder.Storage()
+        var previous: (element: XElement, root: Model)?
+        for round in 0 ..< 300 {
+            let root = model(depth: 0)
+            var builder = round % 3 == 0 ? XTreeBuilder(names: XNames(), reusing: shared)
+                : XTreeBuilder(reserving: round % 2 == 0 ? (0, 0, 0) : (7, 1, 3))
+            build(root, into: &builder)
+            let element = builder.finish()
+            failures += differences(element, root, "\(round)")
+            if round % 3 == 0 {
+                if let previous { failures += differences(previous.element, previous.root, "\(round) before") }
+                previous = (element, root)
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 }

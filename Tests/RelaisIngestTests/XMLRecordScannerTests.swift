@@ -239,4 +239,44 @@ import RelaisTestSupport
         #expect(scanned.contains("Titre 30") && scanned.contains("mot12"))
         #expect(scanned == Self.outcome(file, scanner: false), "\(Self.firstDifference(scanned, Self.outcome(file, scanner: false)))")
     }
+
+    /// The pointer cache against the dictionary it stands in front of, on generated sequences:
+    /// few slots' worth of pointers into buffers whose bytes get rewritten (a reused address),
+    /// colliding pointers, emptying. It may forget, never answer what the dictionary would not.
+    @Test func namePointerCacheAnswersAsTheDictionary() {
+        let cache = NamePointerCache()
+        defer { cache.free() }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 4096)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0, count: 4096)
+        var random = SplitMix64(seed: 0xCAC4E)
+        var reference: [UnsafeRawPointer: (id: Int32, bytes: [CChar])] = [:]
+        let names = ["", "lom", "general", "title", "langstring", "a", String(repeating: "x", count: 40)]
+        var hits = 0
+        for step in 0 ..< 50_000 {
+            // 3,000 possible addresses in 4 kB: many share a slot, and overlap each other's bytes.
+            let pointer = UnsafeRawPointer(buffer + Int(random.next() % 3000))
+            switch random.next() % 10 {
+            case 0:
+                let name = names[Int(random.next() % UInt64(names.count))]
+                _ = name.withCString { strcpy(UnsafeMutablePointer(mutating: pointer.assumingMemoryBound(to: CChar.self)), $0) }
+            case 1 where step % 97 == 0:
+                reference.removeAll()
+                cache.removeAll()
+            case 2, 3:
+                let id = Int32(truncatingIfNeeded: random.next())
+                reference[pointer] = (id, Array(UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: CChar.self),
+                                                                     count: strlen(pointer.assumingMemoryBound(to: CChar.self)) + 1)))
+                cache.remember(pointer, id: id)
+                #expect(cache.id(for: pointer) == id)
+            default:
+                let expected = reference[pointer].flatMap { strcmp($0.bytes, pointer.assumingMemoryBound(to: CChar.self)) == 0 ? $0.id : nil }
+                if let found = cache.id(for: pointer) {
+                    hits += 1
+                    #expect(found == expected, "step \(step)")
+                }
+            }
+        }
+        #expect(hits > 1000)
+    }
 }

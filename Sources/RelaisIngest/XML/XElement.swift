@@ -130,16 +130,11 @@ extension XTree {
 
 /// Builds an `XTree` from start and end tags, as a parser meets them.
 struct XTreeBuilder {
-    private var nodes: [XTree.Node] = []
     let names: XNames
-    private var nameIDs: [Int32] = []
-    private var namespaceIDs: [Int32] = []
-    private var childList: [Int32] = []
-    private var attributes: [(name: String, value: String)] = []
-    private var text: [UInt8] = []
-    /// Finished children of the open elements, in document order.
-    private var pending: [Int32] = []
-    private struct OpenElement {
+    /// Growable buffers, copied into the tree's arrays once at `finish`: a Swift array appended
+    /// to in a struct checks its uniqueness at each append, five appends per element.
+    private let storage: Storage
+    fileprivate struct OpenElement {
         var line: Int
         var attributeStart: Int32
         var attributeCount: Int32
@@ -148,20 +143,65 @@ struct XTreeBuilder {
         var nameID: Int32
         var namespaceID: Int32
     }
-    private var open: [OpenElement] = []
 
-    /// Sized like the previous record's tree, so that its arrays do not grow element by element.
-    init(names: XNames = XNames(), reserving hint: (nodes: Int, attributes: Int, text: Int) = (0, 0, 0)) {
-        self.names = names
-        nodes.reserveCapacity(hint.nodes)
-        nameIDs.reserveCapacity(hint.nodes)
-        namespaceIDs.reserveCapacity(hint.nodes)
-        childList.reserveCapacity(hint.nodes)
-        attributes.reserveCapacity(hint.attributes)
-        text.reserveCapacity(hint.text)
+    /// A builder's buffers; a scanner keeps one for all its records (`init(names:reusing:)`),
+    /// which spares fourteen allocations and frees per record.
+    final class Storage {
+        fileprivate let nodes: HandleArray<XTree.Node>
+        fileprivate let nameIDs: HandleArray<Int32>
+        fileprivate let namespaceIDs: HandleArray<Int32>
+        fileprivate let childList: HandleArray<Int32>
+        fileprivate let text: HandleArray<UInt8>
+        /// Finished children of the open elements, in document order.
+        fileprivate let pending = HandleArray<Int32>(capacity: 64)
+        fileprivate let open = HandleArray<OpenElement>(capacity: 16)
+        @exclusivity(unchecked) fileprivate var attributes: [(name: String, value: String)] = []
+
+        init(_ hint: (nodes: Int, attributes: Int, text: Int) = (0, 0, 0)) {
+            nodes = HandleArray(capacity: hint.nodes)
+            nameIDs = HandleArray(capacity: hint.nodes)
+            namespaceIDs = HandleArray(capacity: hint.nodes)
+            childList = HandleArray(capacity: hint.nodes)
+            text = HandleArray(capacity: hint.text)
+            attributes.reserveCapacity(hint.attributes)
+        }
+
+        /// Emptied for the next tree (trees made keep copies; `attributes` is copied on write).
+        fileprivate func removeAll() {
+            nodes.removeAll()
+            nameIDs.removeAll()
+            namespaceIDs.removeAll()
+            childList.removeAll()
+            text.removeAll()
+            pending.removeAll()
+            open.removeAll()
+            attributes.removeAll(keepingCapacity: true)
+        }
+
+        deinit {
+            nodes.free()
+            nameIDs.free()
+            namespaceIDs.free()
+            childList.free()
+            text.free()
+            pending.free()
+            open.free()
+        }
     }
 
-    var sizes: (nodes: Int, attributes: Int, text: Int) { (nodes.count, attributes.count, text.count) }
+    /// Sized like the previous record's tree, so that its buffers do not grow element by element.
+    init(names: XNames = XNames(), reserving hint: (nodes: Int, attributes: Int, text: Int) = (0, 0, 0)) {
+        self.names = names
+        storage = Storage(hint)
+    }
+
+    /// A builder on `storage`'s buffers, emptied: the builder it served before must be finished
+    /// or dropped.
+    init(names: XNames, reusing storage: Storage) {
+        self.names = names
+        storage.removeAll()
+        self.storage = storage
+    }
 
     mutating func open(name: String, namespace: String?, line: Int) {
         open(nameID: names.id(name), namespaceID: namespace.map(names.id) ?? -1, line: line)
@@ -169,35 +209,37 @@ struct XTreeBuilder {
 
     /// An element named by indices in `names` (-1: no namespace).
     mutating func open(nameID: Int32, namespaceID: Int32, line: Int) {
-        open.append(OpenElement(line: line, attributeStart: Int32(attributes.count), attributeCount: 0,
-                                pendingStart: pending.count, firstDescendant: Int32(nodes.count),
-                                nameID: nameID, namespaceID: namespaceID))
+        storage.open.append(OpenElement(line: line, attributeStart: Int32(storage.attributes.count), attributeCount: 0,
+                                        pendingStart: storage.pending.count, firstDescendant: Int32(storage.nodes.count),
+                                        nameID: nameID, namespaceID: namespaceID))
     }
 
     /// An attribute of the element opened last.
     mutating func attribute(_ name: String, _ value: String) {
-        attributes.append((name, value))
-        open[open.count - 1].attributeCount += 1
+        storage.attributes.append((name, value))
+        precondition(storage.open.count > 0)
+        (storage.open.base + storage.open.count - 1).pointee.attributeCount += 1
     }
 
     /// Closes the element opened last, with its own text (nil or empty for none).
     mutating func close(text ownText: UnsafeBufferPointer<UInt8>?) {
-        let element = open.removeLast()
-        let childStart = Int32(childList.count)
-        let childCount = pending.count - element.pendingStart
+        let storage = storage
+        let element = storage.open.removeLast()
+        let childStart = Int32(storage.childList.count)
+        let childCount = storage.pending.count - element.pendingStart
         if childCount > 0 {
-            childList.append(contentsOf: pending[element.pendingStart...])
-            pending.removeLast(childCount)
+            storage.childList.append(storage.pending.base + element.pendingStart, childCount)
+            storage.pending.truncate(to: element.pendingStart)
         }
-        let textStart = Int32(text.count)
-        if let ownText, !ownText.isEmpty { text.append(contentsOf: ownText) }
-        pending.append(Int32(nodes.count))
-        nameIDs.append(element.nameID)
-        namespaceIDs.append(element.namespaceID)
-        nodes.append(XTree.Node(line: element.line, firstDescendant: element.firstDescendant, childStart: childStart,
-                                childCount: Int32(childCount), attributeStart: element.attributeStart,
-                                attributeCount: element.attributeCount, textStart: textStart,
-                                textCount: Int32(text.count) - textStart))
+        let textStart = Int32(storage.text.count)
+        if let ownText, let base = ownText.baseAddress { storage.text.append(base, ownText.count) }
+        storage.pending.append(Int32(storage.nodes.count))
+        storage.nameIDs.append(element.nameID)
+        storage.namespaceIDs.append(element.namespaceID)
+        storage.nodes.append(XTree.Node(line: element.line, firstDescendant: element.firstDescendant, childStart: childStart,
+                                        childCount: Int32(childCount), attributeStart: element.attributeStart,
+                                        attributeCount: element.attributeCount, textStart: textStart,
+                                        textCount: Int32(storage.text.count) - textStart))
     }
 
     mutating func close(text ownText: String) {
@@ -207,9 +249,11 @@ struct XTreeBuilder {
 
     /// The root: the last element closed (all must be closed).
     mutating func finish() -> XElement {
-        let tree = XTree(nodes: nodes, names: names, nameIDs: nameIDs, namespaceIDs: namespaceIDs, childList: childList,
-                         attributes: attributes, text: text)
-        return XElement(tree: tree, index: Int32(nodes.count - 1))
+        func array<T>(_ buffer: HandleArray<T>) -> [T] { Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count)) }
+        let tree = XTree(nodes: array(storage.nodes), names: names, nameIDs: array(storage.nameIDs),
+                         namespaceIDs: array(storage.namespaceIDs), childList: array(storage.childList),
+                         attributes: storage.attributes, text: array(storage.text))
+        return XElement(tree: tree, index: Int32(storage.nodes.count - 1))
     }
 }
 

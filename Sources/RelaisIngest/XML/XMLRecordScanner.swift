@@ -82,14 +82,17 @@ final class XMLRecordScanner {
     /// The record's serialization and its elements' text, reused from record to record.
     private let out = ByteBuffer(capacity: 16 << 10)
     private let text = ByteBuffer(capacity: 4 << 10)
-    /// The last record's tree sizes: the next one reserves as much.
-    @exclusivity(unchecked) private var treeSizes = (nodes: 0, attributes: 0, text: 0)
+    private let frames = HandleArray<Capture.Frame>(capacity: 16)
+    /// The buffers records' trees are built in, reused from record to record.
+    private let treeStorage = XTreeBuilder.Storage()
 
     deinit {
         if capturing { capture.deinitialize(count: 1) }
         capture.deallocate()
+        pointerCache.free()
         out.free()
         text.free()
+        frames.free()
     }
 
     init(path: String, limits: XMLLimits = XMLLimits()) throws {
@@ -215,6 +218,7 @@ final class XMLRecordScanner {
         if !capturing && nameTable.count > 8192 {
             // Here no index of the old table is held: a record's tree needs all of its own.
             names.removeAll(keepingCapacity: true)
+            pointerCache.removeAll()
             nameTable = XNames()
             lastNamespace = nil
         }
@@ -246,7 +250,7 @@ final class XMLRecordScanner {
             text.removeAll()
             capture.initialize(to: Capture(serialize: serialize, firstDeclaration: nextDeclarationID - namespaceCount,
                                            documentEncodingIsNull: documentEncodingIsNull, limits: limits, out: out,
-                                           text: text, tree: XTreeBuilder(names: nameTable, reserving: treeSizes)))
+                                           text: text, frames: frames, tree: XTreeBuilder(names: nameTable, reusing: treeStorage)))
             capturing = true
             capture.pointee.open(self, localName, prefix, namespace, line, namespaceCount, namespaces, attributeCount, attributes)
         } catch {
@@ -259,7 +263,6 @@ final class XMLRecordScanner {
         depth -= 1
         let count = declarationCounts.removeLast()
         if capturing, let finished = capture.pointee.close() {
-            treeSizes = capture.pointee.tree.sizes
             capture.deinitialize(count: 1)
             capturing = false
             input.recordStart = nil
@@ -289,6 +292,9 @@ final class XMLRecordScanner {
     /// life, so each becomes a Swift string once. The cached bytes are compared too, so a
     /// reused address never returns a stale name.
     @exclusivity(unchecked) private var names: [UnsafeRawPointer: (id: Int32, bytes: [CChar])] = [:]
+    /// In front of `names`, which hashing made a sizeable part of every element's cost; it
+    /// holds only what `names` holds, so ids are the same as without it.
+    private let pointerCache = NamePointerCache()
     /// The names' strings, which records' trees index. Replaced, not emptied, when it grows
     /// large: trees already made keep theirs.
     @exclusivity(unchecked) private var nameTable = XNames()
@@ -302,13 +308,21 @@ final class XMLRecordScanner {
     fileprivate func internedNameID(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
         guard let pointer else { return nameTable.id("") }
         let raw = UnsafeRawPointer(pointer)
-        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 { return cached.id }
+        if let id = pointerCache.id(for: raw) { return id }
+        if let cached = names[raw], strcmp(cached.bytes, raw.assumingMemoryBound(to: CChar.self)) == 0 {
+            pointerCache.remember(raw, id: cached.id)
+            return cached.id
+        }
         let name = String(cString: pointer)
         // A file can hold any number of distinct names: the cache starts over past a bound
         // (the table too, but only before an element outside records: see `startElement`).
-        if names.count >= 4096 { names.removeAll(keepingCapacity: true) }
+        if names.count >= 4096 {
+            names.removeAll(keepingCapacity: true)
+            pointerCache.removeAll()
+        }
         let id = nameTable.append(name)
         names[raw] = (id, Array(name.utf8CString))
+        pointerCache.remember(raw, id: id)
         return id
     }
 
@@ -385,6 +399,55 @@ final class XMLRecordScanner {
     }
 }
 
+/// Name ids by pointer, one slot per pointer (slots chosen by a multiplicative hash of its
+/// bits): a hit costs a multiplication, a load and a `strcmp` against the bytes remembered with
+/// the pointer, so a reused address never returns a stale id. A colliding pointer takes the
+/// slot; the one it evicts is found again in its owner's dictionary.
+struct NamePointerCache {
+    private struct Entry {
+        var pointer: UnsafeRawPointer?
+        var id: Int32
+        var bytes: UnsafeMutablePointer<CChar>?
+    }
+    private static let slotBits = 10
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = .allocate(capacity: 1 << Self.slotBits)
+        entries.initialize(repeating: Entry(pointer: nil, id: 0, bytes: nil), count: 1 << Self.slotBits)
+    }
+
+    func free() {
+        removeAll()
+        entries.deallocate()
+    }
+
+    @inline(__always) private func entry(_ pointer: UnsafeRawPointer) -> UnsafeMutablePointer<Entry> {
+        entries + Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: pointer)) &* 0x9E37_79B9_7F4A_7C15) >> (64 - UInt64(Self.slotBits)))
+    }
+
+    /// The id remembered for this pointer, when the bytes it points to are still the same.
+    @inline(__always) func id(for pointer: UnsafeRawPointer) -> Int32? {
+        let slot = entry(pointer)
+        guard slot.pointee.pointer == pointer, let bytes = slot.pointee.bytes,
+              strcmp(bytes, pointer.assumingMemoryBound(to: CChar.self)) == 0 else { return nil }
+        return slot.pointee.id
+    }
+
+    func remember(_ pointer: UnsafeRawPointer, id: Int32) {
+        let slot = entry(pointer)
+        Foundation.free(slot.pointee.bytes)
+        slot.pointee = Entry(pointer: pointer, id: id, bytes: strdup(pointer.assumingMemoryBound(to: CChar.self)))
+    }
+
+    func removeAll() {
+        for index in 0 ..< 1 << Self.slotBits where entries[index].pointer != nil {
+            Foundation.free(entries[index].bytes)
+            entries[index] = Entry(pointer: nil, id: 0, bytes: nil)
+        }
+    }
+}
+
 /// One record being built: a stack of open elements over one text buffer, and the bytes of its
 /// serialization.
 private struct Capture {
@@ -400,7 +463,9 @@ private struct Capture {
     let firstDeclaration: Int
     let documentEncodingIsNull: Bool
     let maxFieldBytes: Int
-    var frames: [Frame] = []
+    /// Open elements, innermost last: a handle like `out` (as an Array, marking the innermost
+    /// start tag closed on each text event checked the array's uniqueness).
+    let frames: HandleArray<Frame>
     var tree: XTreeBuilder
     // Handles on memory the scanner owns: copying or using them counts no reference.
     let text: ByteBuffer
@@ -416,7 +481,7 @@ private struct Capture {
     var fieldViolation: String?
 
     init(serialize: Bool, firstDeclaration: Int, documentEncodingIsNull: Bool, limits: XMLLimits,
-         out: ByteBuffer, text: ByteBuffer, tree: XTreeBuilder) {
+         out: ByteBuffer, text: ByteBuffer, frames: HandleArray<Frame>, tree: XTreeBuilder) {
         self.serialize = serialize
         self.firstDeclaration = firstDeclaration
         self.documentEncodingIsNull = documentEncodingIsNull
@@ -424,7 +489,8 @@ private struct Capture {
         self.out = out
         self.text = text
         self.tree = tree
-        frames.reserveCapacity(16)
+        frames.removeAll()
+        self.frames = frames
     }
 
     private var writing: Bool { serialize && fieldViolation == nil }
@@ -444,7 +510,7 @@ private struct Capture {
                 tree.attribute(scanner.internedName(attributes[base]), XMLRecordScanner.attributeValue(start, end))
             }
         }
-        let isRoot = frames.isEmpty
+        let isRoot = frames.count == 0
         if writing {
             out.append(UInt8(ascii: "<"))
             writeQualified(prefix, localName)
@@ -498,7 +564,7 @@ private struct Capture {
             tree.close(text: nil)
         }
         text.truncate(to: frame.textStart)
-        if !frames.isEmpty { return nil }
+        if frames.count > 0 { return nil }
         let element = tree.finish()
         var original: [UInt8] = []
         if writing {
@@ -546,7 +612,8 @@ private struct Capture {
     // MARK: Serialization, as libxml2 2.9's xmlNodeDump writes it
 
     private mutating func endRun() {
-        if runLength > maxFieldBytes, let frame = frames.last {
+        if runLength > maxFieldBytes, frames.count > 0 {
+            let frame = frames.base[frames.count - 1]
             // The last oversized field is the one reported, as the tree walk did.
             let name = frame.qualifiedName.local.map { String(cString: $0) } ?? ""
             fieldViolation = "champ <\(name)> de \(runLength) octets (maximum \(maxFieldBytes))"
@@ -556,8 +623,8 @@ private struct Capture {
     }
 
     private mutating func closeStartTag() {
-        guard !frames.isEmpty, !frames[frames.count - 1].startTagClosed else { return }
-        frames[frames.count - 1].startTagClosed = true
+        guard frames.count > 0, !frames.base[frames.count - 1].startTagClosed else { return }
+        frames.base[frames.count - 1].startTagClosed = true
         if writing { out.append(UInt8(ascii: ">")) }
     }
 
@@ -720,9 +787,16 @@ struct HandleArray<Element> {
     var base: UnsafeMutablePointer<Element> { header.pointee.base }
     var count: Int { header.pointee.count }
 
+    @inline(__always)
     private func reserve(_ extra: Int) {
         let needed = header.pointee.count + extra
-        guard needed > header.pointee.capacity else { return }
+        if needed > header.pointee.capacity { grow(toHold: needed) }
+    }
+
+    /// Out of line: appends are inlined at every SAX event's call site, and their common case
+    /// is the check alone (called, they were a sizeable part of serializing a record).
+    @inline(never)
+    private func grow(toHold needed: Int) {
         var grown = header.pointee.capacity * 2
         while grown < needed { grown *= 2 }
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: grown)
@@ -732,17 +806,27 @@ struct HandleArray<Element> {
         header.pointee.capacity = grown
     }
 
+    @inline(__always)
     func append(_ element: Element) {
         reserve(1)
         (header.pointee.base + header.pointee.count).initialize(to: element)
         header.pointee.count += 1
     }
 
+    @inline(__always)
     func append(_ elements: UnsafePointer<Element>, _ length: Int) {
         guard length > 0 else { return }
         reserve(length)
         (header.pointee.base + header.pointee.count).initialize(from: elements, count: length)
         header.pointee.count += length
+    }
+
+    /// The last element, moved out (there must be one).
+    @inline(__always)
+    func removeLast() -> Element {
+        precondition(header.pointee.count > 0)
+        header.pointee.count -= 1
+        return (header.pointee.base + header.pointee.count).move()
     }
 
     func truncate(to length: Int) {
@@ -758,6 +842,7 @@ struct HandleArray<Element> {
 typealias ByteBuffer = HandleArray<UInt8>
 
 extension HandleArray<UInt8> {
+    @inline(__always)
     func append(_ string: StaticString) {
         append(string.utf8Start, string.utf8CodeUnitCount)
     }
