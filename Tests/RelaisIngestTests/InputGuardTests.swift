@@ -25,25 +25,24 @@ import RelaisTestSupport
         let file = bytes.isEmpty ? fopen("/dev/null", "rb")! : fmemopen(storage, bytes.count, "rb")!
         var chunk = 0
         func next() -> Int { defer { chunk += 1 }; return chunks[chunk % chunks.count] }
+        // Both guards own `file` (they close it) and are read the same way.
+        let read: (UnsafeMutablePointer<CChar>, Int) -> Int32
+        let state: () -> (violation: String?, sawContent: Bool)
         if reference {
             let guardian = ReferenceInputGuard(file: file, limits: limits)
-            while true {
-                let n = guardian.read(into: buffer, count: next())
-                outcome.reads.append(n)
-                if n <= 0 { break }
-            }
-            outcome.violation = guardian.violation
-            outcome.sawContent = guardian.sawContent
+            read = { guardian.read(into: $0, count: $1) }
+            state = { (guardian.violation, guardian.sawContent) }
         } else {
             let guardian = InputGuard(file: file, limits: limits)
-            while true {
-                let n = guardian.read(into: buffer, count: next())
-                outcome.reads.append(n)
-                if n <= 0 { break }
-            }
-            outcome.violation = guardian.violation
-            outcome.sawContent = guardian.sawContent
+            read = { guardian.read(into: $0, count: $1) }
+            state = { (guardian.violation, guardian.sawContent) }
         }
+        while true {
+            let n = read(buffer, next())
+            outcome.reads.append(n)
+            if n <= 0 { break }
+        }
+        (outcome.violation, outcome.sawContent) = state()
         return outcome
     }
 
