@@ -109,6 +109,8 @@ public struct ImportProgress: Sendable {
 /// skipped while its siblings are stored.
 public final class Importer {
     public static let mapperVersion = "relais-mappers-1"
+    /// The page cache while importing, in KiB (see `run`).
+    static let importCacheKiB = 32 * 1024
 
     let store: Store
     let vocabularies: Vocabularies
@@ -158,6 +160,16 @@ public final class Importer {
         let mappedBytes = try store.db.scalarInt("PRAGMA mmap_size") ?? 0
         if mappedBytes != 0 { try store.db.execute("PRAGMA mmap_size = 0") }
         defer { if mappedBytes != 0 { try? store.db.execute("PRAGMA mmap_size = \(mappedBytes)") } }
+        // A page cache of 32 MB instead of 16 while importing: past ~50k records the indexes'
+        // pages no longer fitted and were read back by `pread` at every insert (100k records:
+        // 9,463 / 9,231 → 9,834 / 9,623 records/s, peak RSS 99 → 114 MB; 64 MB: 147 MB).
+        // (`cache_size` is in pages when positive, in KiB when negative.)
+        let cacheSetting = try store.db.scalarInt("PRAGMA cache_size") ?? -16000
+        let cacheKiB = cacheSetting < 0 ? -cacheSetting : cacheSetting * (try store.db.scalarInt("PRAGMA page_size") ?? 4096) / 1024
+        if cacheKiB < Int64(Self.importCacheKiB) {
+            try store.db.execute("PRAGMA cache_size = -\(Self.importCacheKiB)")
+        }
+        defer { try? store.db.execute("PRAGMA cache_size = \(cacheSetting)") }
         // A checkpoint after every file copied again the index pages each file rewrites; one per
         // 32 MB of WAL copies them once: 100k records 5 % faster than every 4 MB. In bytes, not
         // pages: at 16 kB a page, 8,000 pages let the WAL of a 10k import grow to 94 MB and be

@@ -53,6 +53,27 @@ import RelaisStore
         #expect(try store.db.scalarInt("SELECT count(*) FROM audit WHERE action = 'import.batch'") == 1)
     }
 
+    /// The import's settings last as long as it does: during it a 32 MB page cache, no memory
+    /// map, its own checkpoint interval; after it (even when a file failed) the store's own.
+    @Test func importSettingsAreRestored() throws {
+        let folder = TempFolder()
+        folder.write("partenaire/a.xml", Self.collection([Self.lom("1", title: "Un"), Self.lom("2", title: "Deux")]))
+        folder.write("partenaire/b.xml", "<records>" + Self.lom("3", title: "Trois") + "<lom><oops></records>")
+        let path = folder.url.appendingPathComponent("relais.sqlite").path
+        let store = try Store(path: path)
+        let settings = ["cache_size", "mmap_size", "wal_autocheckpoint"]
+        func read() throws -> [Int64?] { try settings.map { try store.db.scalarInt("PRAGMA \($0)") } }
+        let before = try read()
+        let importer = importer(store)
+        var during: [Int64?] = []
+        importer.onRecord = { _ in during = try read() }
+        let report = try importer.run(paths: [folder.url.appendingPathComponent("partenaire").path])
+        #expect(report.totals.created == 2 && report.filesRejected == 1)
+        #expect(during.first == -Int64(Importer.importCacheKiB))
+        #expect(during.count == 3 && during[1] == 0 && during[2] != before[2])
+        #expect(try read() == before)
+    }
+
     /// Each file's parsing starts while the file before it commits: records still land in their
     /// own file's transaction, with their own provenance, whatever files fail in between.
     @Test func filesParsedAheadKeepTheirRecordsApart() throws {
