@@ -10,15 +10,7 @@ public struct ResourceID: RawRepresentable, Codable, Hashable, Sendable, CustomS
 
     /// `r` followed by 20 base32 characters (100 bits) of SHA-256(source NUL identifier).
     public init(source: String, sourceIdentifier: String) {
-        // Hashed in place, as ContentHash does: the two copies into a `Data` cost more than the hash.
-        var hasher = SHA256()
-        var source = source
-        var sourceIdentifier = sourceIdentifier
-        source.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
-        sourceIdentifier.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        let digest = Array(hasher.finalize())
-        self.rawValue = "r" + Base32.lowercase(digest, characters: 20)
+        self.rawValue = "r" + Base32.lowercase(ContentHash.digest(source, sourceIdentifier.utf8), characters: 20)
     }
 
     public var description: String { rawValue }
@@ -28,17 +20,22 @@ public enum ContentHash {
     /// Hex SHA-256 of `bytes` prefixed by `salt` (the mapper version), so that a new mapper
     /// re-maps records whose bytes did not change.
     public static func hex(_ bytes: some Sequence<UInt8>, salt: String) -> String {
+        Hex.encode(digest(salt, bytes))
+    }
+
+    /// SHA-256 of `prefix`, a NUL and `bytes` (a content hash, a resource id), hashed in place
+    /// when `bytes` are contiguous (a native string's UTF-8, an array): copying them into a
+    /// `Data` cost a quarter of a record's hashing.
+    static func digest(_ prefix: String, _ bytes: some Sequence<UInt8>) -> [UInt8] {
         var hasher = SHA256()
-        // Hashed in place when contiguous (a native string's UTF-8, an array): copying salt,
-        // separator and input into three `Data` cost a quarter of this function per record.
-        var salt = salt
-        salt.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var prefix = prefix
+        prefix.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         let hashed: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
         }
         if hashed == nil { hasher.update(data: Data(bytes)) }
-        return Hex.encode(Array(hasher.finalize()))
+        return Array(hasher.finalize())
     }
 }
 

@@ -164,8 +164,9 @@ public final class Importer {
         // pages no longer fitted and were read back by `pread` at every insert (100k records:
         // 9,463 / 9,231 → 9,834 / 9,623 records/s, peak RSS 99 → 114 MB; 64 MB: 147 MB).
         // (`cache_size` is in pages when positive, in KiB when negative.)
+        let pageSize = try store.db.scalarInt("PRAGMA page_size") ?? 4096
         let cacheSetting = try store.db.scalarInt("PRAGMA cache_size") ?? -16000
-        let cacheKiB = cacheSetting < 0 ? -cacheSetting : cacheSetting * (try store.db.scalarInt("PRAGMA page_size") ?? 4096) / 1024
+        let cacheKiB = cacheSetting < 0 ? -cacheSetting : cacheSetting * pageSize / 1024
         if cacheKiB < Int64(Self.importCacheKiB) {
             try store.db.execute("PRAGMA cache_size = -\(Self.importCacheKiB)")
         }
@@ -175,7 +176,6 @@ public final class Importer {
         // pages: at 16 kB a page, 8,000 pages let the WAL of a 10k import grow to 94 MB and be
         // copied whole at the end (7,630 / 7,646 → 8,030 / 7,944 records/s with 2,000 pages).
         let checkpointPages = try store.db.scalarInt("PRAGMA wal_autocheckpoint") ?? 1000
-        let pageSize = try store.db.scalarInt("PRAGMA page_size") ?? 4096
         try store.db.execute("PRAGMA wal_autocheckpoint = \((32 << 20) / max(pageSize, 512))")
         defer { try? store.db.execute("PRAGMA wal_autocheckpoint = \(checkpointPages)") }
         if !dryRun {

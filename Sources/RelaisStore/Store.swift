@@ -226,29 +226,29 @@ public final class Store {
         try json.resource(resource)
         let search = SearchText(resource)
         // Bound one by one: an array of existentials per row cost more than the binding.
-        let upsert = existed ? upsert : insert
-        upsert.reset()
-        try upsert.bind(1, id)
-        try upsert.bind(2, resource.source)
-        try upsert.bind(3, resource.sourceIdentifier)
-        try upsert.bind(4, resource.format.rawValue)
-        try upsert.bind(5, search.title)
-        try upsert.bind(6, search.keywords)
-        try upsert.bind(7, search.description)
-        try upsert.bind(8, search.body)
-        try upsert.bind(11, record.provenance.contentHash)
-        try upsert.bind(12, record.provenance.file)
-        try upsert.bind(13, record.provenance.recordIndex)
-        try upsert.bind(14, record.provenance.line)
-        try upsert.bind(15, batch)
-        try upsert.bind(16, Clock.now())
-        try upsert.bind(17, resource.modified ?? resource.created)
-        try upsert.bind(18, resource.duration)
+        let statement = existed ? upsert : insert
+        statement.reset()
+        try statement.bind(1, id)
+        try statement.bind(2, resource.source)
+        try statement.bind(3, resource.sourceIdentifier)
+        try statement.bind(4, resource.format.rawValue)
+        try statement.bind(5, search.title)
+        try statement.bind(6, search.keywords)
+        try statement.bind(7, search.description)
+        try statement.bind(8, search.body)
+        try statement.bind(11, record.provenance.contentHash)
+        try statement.bind(12, record.provenance.file)
+        try statement.bind(13, record.provenance.recordIndex)
+        try statement.bind(14, record.provenance.line)
+        try statement.bind(15, batch)
+        try statement.bind(16, Clock.now())
+        try statement.bind(17, resource.modified ?? resource.created)
+        try statement.bind(18, resource.duration)
         // The record and the original, most of the row's bytes, are read where they are.
         try json.withBytes { recordJSON in
-            try upsert.withBorrowedUTF8(9, recordJSON) {
+            try statement.withBorrowedUTF8(9, recordJSON) {
                 try record.originalUTF8.withUnsafeBufferPointer { original in
-                    try upsert.withBorrowedText(10, utf8: original) { try upsert.runBound() }
+                    try statement.withBorrowedText(10, utf8: original) { try statement.runBound() }
                 }
             }
         }

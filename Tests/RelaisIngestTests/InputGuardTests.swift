@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RelaisCore
 @testable import RelaisIngest
 import RelaisTestSupport
 
