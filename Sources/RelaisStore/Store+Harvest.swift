@@ -128,12 +128,17 @@ extension Store {
         var sources: [String] = []
         let sourceStatement = try db.prepare("SELECT DISTINCT source FROM resources ORDER BY source")
         while try sourceStatement.step() { if let source = sourceStatement.text(0) { sources.append(source) } }
-        var terms: [(String, String)] = []
-        for dimension in dimensions {
-            let statement = try db.prepare("SELECT DISTINCT term FROM resource_terms WHERE dimension = ? ORDER BY term")
-            try statement.bindAll([dimension])
-            while try statement.step() { if let term = statement.text(0) { terms.append((dimension, term)) } }
+        // Counts kept by the store (migration 15): a few hundred rows, whatever the repository's size.
+        var byDimension: [String: [String]] = [:]
+        let wanted = Set(dimensions)
+        let statement = try db.prepare(
+            "SELECT dimension, term FROM resource_term_counts WHERE resources > 0 ORDER BY dimension, term")
+        while try statement.step() {
+            guard let dimension = statement.text(0), wanted.contains(dimension), let term = statement.text(1) else { continue }
+            byDimension[dimension, default: []].append(term)
         }
+        var terms: [(String, String)] = []
+        for dimension in dimensions { terms += (byDimension[dimension] ?? []).map { (dimension, $0) } }
         return (sources, terms)
     }
 }

@@ -79,7 +79,8 @@ public final class Store {
             sort_date = excluded.sort_date, duration = excluded.duration, version = resources.version + 1
         """)
     private var writesSincePrune = 0
-    private lazy var deleteTerms = try! db.prepare("DELETE FROM resource_terms WHERE resource_row = ?")
+    private lazy var deleteTerms = try! db.prepare(
+        "DELETE FROM resource_terms WHERE resource_row = ? RETURNING dimension, term")
     private lazy var insertTerm = try! db.prepare(
         "INSERT OR IGNORE INTO resource_terms (resource_row, dimension, term) VALUES (?, ?, ?)")
     private lazy var markDeleted = try! db.prepare("""
@@ -204,6 +205,8 @@ public final class Store {
 
     /// Creates, updates or leaves alone the record, by its id and content hash.
     public func write(_ record: StoredRecord, batch: Int64?) throws -> WriteOutcome {
+        // Alone, a write is a transaction of its own: the row, its terms and their counts together.
+        if db.isAutocommit { return try transaction { try write(record, batch: batch) } }
         let resource = record.resource
         let id = resource.id.rawValue
         selectHash.reset()
@@ -253,7 +256,7 @@ public final class Store {
             }
         }
         if existed {
-            try deleteTerms.run([rowid])
+            try removeTerms(rowid)
         } else {
             rowid = db.lastInsertRowID
             logInsert.reset()
@@ -277,7 +280,6 @@ public final class Store {
         if !existed { try addToLexicon(resource) }
         writesSincePrune += 1
         if writesSincePrune >= 10_000 { try pruneChanges() }
-        if db.isAutocommit { try flushPending() }
         return existed ? .updated : .created
     }
 
@@ -287,6 +289,45 @@ public final class Store {
         try insertTerm.bind(2, dimension)
         try insertTerm.bind(3, term)
         try insertTerm.runBound()
+        if db.changes == 1 { termCountChanges[TermKey(dimension: dimension, term: term), default: 0] += 1 }
+    }
+
+    private func removeTerms(_ row: Int64) throws {
+        deleteTerms.reset()
+        try deleteTerms.bind(1, row)
+        while try deleteTerms.step() {
+            termCountChanges[TermKey(dimension: deleteTerms.text(0) ?? "", term: deleteTerms.text(1) ?? ""), default: 0] -= 1
+        }
+        deleteTerms.reset()
+    }
+
+    struct TermKey: Hashable {
+        var dimension: String
+        var term: String
+    }
+
+    /// How many resources each term gained or lost since the last flush: `resource_term_counts`
+    /// (what the OAI-PMH set list reads) takes one upsert per term and transaction.
+    private var termCountChanges: [TermKey: Int] = [:]
+
+    private lazy var addTermCount = try! db.prepare("""
+        INSERT INTO resource_term_counts (dimension, term, resources) VALUES (?, ?, ?)
+        ON CONFLICT (dimension, term) DO UPDATE SET resources = resources + excluded.resources
+        """)
+
+    private func flushTermCounts() throws {
+        guard !termCountChanges.isEmpty else { return }
+        var lost = false
+        for (key, change) in termCountChanges where change != 0 {
+            addTermCount.reset()
+            try addTermCount.bind(1, key.dimension)
+            try addTermCount.bind(2, key.term)
+            try addTermCount.bind(3, change)
+            try addTermCount.runBound()
+            lost = lost || change < 0
+        }
+        termCountChanges.removeAll(keepingCapacity: true)
+        if lost { try db.execute("DELETE FROM resource_term_counts WHERE resources <= 0") }
     }
 
     /// The change log keeps the last `changesKept` rows: a reader further behind rebuilds in full.
@@ -325,6 +366,7 @@ public final class Store {
 
     /// Writes what `write` deferred; call before committing the transaction.
     public func flushPending() throws {
+        try flushTermCounts()
         try lexicon.drain { folded, word, documents in
             addLexicon.reset()
             try addLexicon.bind(1, folded)
@@ -344,6 +386,7 @@ public final class Store {
     private func discardPending() {
         pendingSearchRows.removeAll(keepingCapacity: true)
         pendingSearchSet.removeAll(keepingCapacity: true)
+        termCountChanges.removeAll(keepingCapacity: true)
         lexicon.discard()
     }
 
@@ -361,12 +404,13 @@ public final class Store {
 
     /// Marks the record deleted (a tombstone: the id stays, the content leaves the index).
     public func delete(id: ResourceID, batch: Int64?) throws -> Bool {
+        if db.isAutocommit { return try transaction { try delete(id: id, batch: batch) } }
         if !pendingSearchRows.isEmpty { try flushSearchIndex() }
         try markDeleted.bindAll([id.rawValue, batch, Clock.now()])
         guard try markDeleted.step() else { markDeleted.reset(); return false }
         let rowid = markDeleted.int64(0)
         markDeleted.reset()
-        try deleteTerms.run([rowid])
+        try removeTerms(rowid)
         return true
     }
 
@@ -424,6 +468,14 @@ public final class Store {
         try db.execute("INSERT INTO resources_fts (resources_fts, rank) VALUES ('integrity-check', 1)")
         guard try db.scalarText("PRAGMA integrity_check") == "ok" else {
             throw StoreError(reason: "PRAGMA integrity_check a signalé une corruption")
+        }
+        let counted = "SELECT dimension, term, count(*) FROM resource_terms GROUP BY dimension, term"
+        let kept = "SELECT dimension, term, resources FROM resource_term_counts"
+        let drift = try db.scalarInt("""
+            SELECT (SELECT count(*) FROM (\(counted) EXCEPT \(kept))) + (SELECT count(*) FROM (\(kept) EXCEPT \(counted)))
+            """) ?? 0
+        guard drift == 0 else {
+            throw StoreError(reason: "resource_term_counts ne correspond pas à resource_terms (\(drift) termes)")
         }
     }
 }

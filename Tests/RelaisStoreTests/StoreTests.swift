@@ -198,13 +198,78 @@ import RelaisText
                 CREATE TRIGGER resource_changes_insert AFTER INSERT ON resources BEGIN
                     INSERT INTO resource_changes (row) VALUES (new.rowid);
                 END;
-                DELETE FROM schema_migrations WHERE version = 14;
+                DELETE FROM schema_migrations WHERE version >= 14;
                 """)
         }
         let store = try Store(path: path)
         #expect(store.schemaVersion >= 14)
         #expect(try store.write(record("a", title: "Un", hash: "1"), batch: nil) == .created)
         #expect(try store.db.scalarInt("SELECT count(*) FROM resource_changes") == 1)
+    }
+
+    /// The OAI-PMH set list reads `resource_term_counts` since migration 15 dropped the index of
+    /// terms by term: after migrating a database of schema 14 that holds resources, and after
+    /// every kind of write (in and out of a transaction, an update that changes terms, a
+    /// deletion, a publication again, a rolled-back transaction), the sets are what one query
+    /// per dimension over the terms says (the old way, the oracle), in the caller's order of
+    /// dimensions, and the counts are the terms' (`checkIntegrity`).
+    @Test func setsFollowTheTermsThroughEveryWrite() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-m15-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let store = try Store(path: path)
+            _ = try store.write(record("r0", title: "Titre 0", hash: "0", levels: ["P5", "S1"]), batch: nil)
+            _ = try store.write(record("r1", title: "Titre 1", hash: "1", levels: ["M2"]), batch: nil)
+            try store.db.execute("""
+                DROP TABLE resource_term_counts;
+                CREATE INDEX resource_terms_by_term ON resource_terms (dimension, term);
+                DELETE FROM schema_migrations WHERE version >= 15;
+                """)
+        }
+        let store = try Store(path: path)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'resource_terms_by_term'") == 0)
+        func oneQueryPerDimension(_ dimensions: [String]) throws -> [String] {
+            var found: [String] = []
+            for dimension in dimensions {
+                let rows = try store.db.prepare("SELECT DISTINCT term FROM resource_terms WHERE dimension = ? ORDER BY term")
+                try rows.bindAll([dimension])
+                while try rows.step() { found.append(dimension + ":" + (rows.text(0) ?? "")) }
+            }
+            return found
+        }
+        func check(_ step: String) throws {
+            for dimensions in [["niveaux", "licences"], ["licences", "niveaux", "absente"], []] {
+                let sets = try store.harvestSets(dimensions: dimensions)
+                #expect(sets.terms.map { $0.dimension + ":" + $0.term } == (try oneQueryPerDimension(dimensions)), "\(step)")
+                #expect(sets.sources == ["test"], "\(step)")
+            }
+            try store.checkIntegrity()
+        }
+        try check("migrated")
+        #expect(try store.harvestSets(dimensions: ["niveaux"]).terms.map(\.term) == ["M2", "P1", "P5", "S1"].filter { $0 != "P1" })
+        try store.transaction {
+            _ = try store.write(record("r2", title: "Titre 2", hash: "2", levels: ["S6", "P5", "P1"]), batch: nil)
+            _ = try store.write(record("r3", title: "Titre 3", hash: "3", levels: ["S3"]), batch: nil)
+        }
+        try check("written in a transaction")
+        #expect(try store.write(record("r1", title: "Titre 1, revu", hash: "1b", levels: ["S2"]), batch: nil) == .updated)
+        try check("M2 left with its only resource")
+        #expect(try store.harvestSets(dimensions: ["niveaux"]).terms.map(\.term) == ["P1", "P5", "S1", "S2", "S3", "S6"])
+        #expect(try store.delete(id: ResourceID(source: "test", sourceIdentifier: "r3"), batch: nil))
+        try check("deleted")
+        #expect(!(try store.harvestSets(dimensions: ["niveaux"]).terms.map(\.term).contains("S3")))
+        struct Rollback: Error {}
+        #expect(throws: Rollback.self) {
+            try store.transaction {
+                _ = try store.write(record("r4", title: "Titre 4", hash: "4", levels: ["M1"]), batch: nil)
+                _ = try store.delete(id: ResourceID(source: "test", sourceIdentifier: "r0"), batch: nil)
+                throw Rollback()
+            }
+        }
+        try check("rolled back")
+        #expect(try store.write(record("r3", title: "Titre 3, de retour", hash: "3b", levels: ["S3", "S4"]), batch: nil) == .updated)
+        try check("published again")
+        #expect(try store.db.scalarInt("SELECT resources FROM resource_term_counts WHERE dimension = 'niveaux' AND term = 'P5'") == 2)
     }
 
     @Test func newerSchemaIsRefused() throws {
