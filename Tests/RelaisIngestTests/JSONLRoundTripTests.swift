@@ -51,17 +51,21 @@ import Testing
             {"original": "<lom/>", "resource": \(resource)}
             {"pas": "une ressource"}
             pas du JSON
+            {"original": "<lom>avant\\u0000après</lom>", "resource": \(resource)}
 
             """)
         var events: [RecordEvent] = []
         try JSONLRecordParser().parse(file: file, context: TestVocabularies.context()) { events.append($0) }
-        #expect(events.count == 3)
-        guard case .record(let record) = events[0], case .rejected(let second) = events[1], case .rejected(let third) = events[2] else {
+        #expect(events.count == 4)
+        guard case .record(let record) = events[0], case .rejected(let second) = events[1], case .rejected(let third) = events[2],
+              case .rejected(let nul) = events[3] else {
             Issue.record("événements inattendus : \(events)")
             return
         }
         #expect(record.resource.id.rawValue == "rabc")
         #expect(second.line == 2 && second.reason.contains("original"))
         #expect(third.line == 3)
+        // U+0000 in an original would have cut it where SQLite stores it.
+        #expect(nul.line == 4 && nul.reason.contains("U+0000") && nul.identifier == "1")
     }
 }

@@ -322,6 +322,23 @@ struct MarkdownSheetTests {
         #expect(MarkdownSheetParser.firstInvalidUTF8(Array("œ😀é".utf8)) == nil)
     }
 
+    /// A NUL byte (valid UTF-8, in no text) rejects the file where it is, in the body as in the
+    /// header: stored, the original would have ended there.
+    @Test func nulByteIsRejectedWithItsPlace() throws {
+        let complete = Array(Self.sheet(Self.minimal).utf8)
+        var inBody = complete + Array("\nAvant".utf8)
+        let offset = inBody.count
+        inBody += [0] + Array("après, la suite.\n".utf8)
+        let rejection = try #require(fileRejection(inBody))
+        #expect(rejection.reason.contains("0x00") && rejection.reason.contains("\(offset)"))
+        #expect(rejection.line == complete.filter { $0 == UInt8(ascii: "\n") }.count + 2)
+        #expect(rejection.column == 6)
+        let inHeader = Array("---\nidentifiant: x\u{0}y\n".utf8) + complete.dropFirst(4)
+        let headerRejection = try #require(fileRejection(inHeader))
+        #expect(headerRejection.line == 2 && headerRejection.column == 15)
+        #expect(fileRejection(complete) == nil)
+    }
+
     @Test func filesOverTwoMegabytesAreRejected() throws {
         let big = Array(Self.sheet(Self.minimal).utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: MarkdownSheetParser.maxFileBytes)
         let rejection = try #require(fileRejection(big))

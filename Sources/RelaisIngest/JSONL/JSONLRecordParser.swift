@@ -27,6 +27,14 @@ public struct JSONLRecordParser: RecordParser {
             recordIndex += 1
             do {
                 let line = try decoder.decode(Line.self, from: Data(bytes))
+                // An original is text read from XML or a sheet, where U+0000 cannot be: stored, it
+                // would have ended there.
+                if line.original.utf8.contains(0) {
+                    try emit(.rejected(RecordRejection(recordIndex: recordIndex, line: lineNumber,
+                                                       identifier: line.resource.sourceIdentifier,
+                                                       reason: "« original » contient le caractère nul (U+0000) : ce n'est pas un original de Relais")))
+                    return
+                }
                 try emit(.record(ParsedRecord(resource: line.resource, original: line.original, recordIndex: recordIndex,
                                               line: lineNumber, warnings: [])))
             } catch let error as DecodingError {

@@ -61,14 +61,22 @@ public struct MarkdownSheetParser: RecordParser {
     /// The one event of a sheet; throws `FileRejection`.
     func event(bytes: [UInt8], context: MappingContext) throws -> RecordEvent {
         guard bytes.count <= Self.maxFileBytes else { throw Self.tooLarge(bytes.count) }
-        if let offset = Self.firstInvalidUTF8(bytes) {
+        func rejection(at offset: Int, _ french: String, _ english: String) -> FileRejection {
             let lineStart = bytes[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
             let line = bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            throw FileRejection(
-                line: line, column: offset - lineStart + 1,
-                reason: SheetMessages.both(
-                    "UTF-8 invalide à l'octet d'offset \(offset) (octet 0x\(String(bytes[offset], radix: 16, uppercase: true))) : la fiche doit être enregistrée en UTF-8",
-                    "invalid UTF-8 at byte offset \(offset): the sheet must be saved as UTF-8"))
+            return FileRejection(line: line, column: offset - lineStart + 1, reason: SheetMessages.both(french, english))
+        }
+        if let offset = Self.firstInvalidUTF8(bytes) {
+            throw rejection(at: offset,
+                "UTF-8 invalide à l'octet d'offset \(offset) (octet 0x\(String(bytes[offset], radix: 16, uppercase: true))) : la fiche doit être enregistrée en UTF-8",
+                "invalid UTF-8 at byte offset \(offset): the sheet must be saved as UTF-8")
+        }
+        // A NUL byte is valid UTF-8 but no text has one: the file is damaged or binary. Kept, it
+        // would cut the stored original (SQLite text ends there for most readers).
+        if let offset = bytes.firstIndex(of: 0) {
+            throw rejection(at: offset,
+                "octet nul (0x00) à l'octet d'offset \(offset) : une fiche est du texte, ce fichier est abîmé ou binaire",
+                "NUL byte at byte offset \(offset): a sheet is text, this file is damaged or binary")
         }
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var cursor = SheetLineCursor(bytes: bytes, position: start)
