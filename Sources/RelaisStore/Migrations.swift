@@ -375,7 +375,7 @@ enum Migrations {
         Migration(version: 15, name: "resources per term, instead of an index of terms by term", sql: """
             -- The index by term served only the OAI-PMH set list, and cost every record 8 more
             -- B-tree inserts and every file's transaction a rewrite of most of its leaves (an
-            -- import of 100,000 records 9,900 → 10,800 records/s; 36 MB at 100k records, 364 MB
+            -- import of 100,000 records 10,091 → 10,950 records/s; 36 MB at 100k records, 364 MB
             -- at a million). The set list reads this table of counts instead, kept by the store
             -- (one upsert per term and transaction); a full scan of the terms took 0.55 s at 100k.
             CREATE TABLE IF NOT EXISTS resource_term_counts (

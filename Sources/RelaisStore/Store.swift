@@ -109,7 +109,7 @@ public final class Store {
             // overflowed 4 kB pages into chains of three or four, each page written to the WAL
             // and checkpointed on its own; 16 kB pages held two rows and left 11 % of the table
             // unused, and every file imported rewrote most of the indexes' leaves (100,000
-            // records: 11,156 → 11,894 records/s from 16 to 32 kB, 64 kB no faster; search
+            // records: 10,950 → 11,373 records/s from 16 to 32 kB, 64 kB no faster; search
             // latency the same at 16, 32 and 64 kB). The size is taken before the first write
             // only: an existing database keeps its own (changing it in WAL mode needs a VACUUM).
             if try db.scalarInt("PRAGMA page_count") == 0 {
