@@ -254,6 +254,11 @@ public final class Store {
         try json.withBytes { recordJSON in
             try statement.withBorrowedUTF8(9, recordJSON) {
                 try record.originalUTF8.withUnsafeBufferPointer { original in
+                    // Text ends at a NUL for SQLite's readers: such an original would come back cut.
+                    // The parsers refuse one where it is; this keeps any other way in from storing it.
+                    if let base = original.baseAddress, let nul = memchr(base, 0, original.count) {
+                        throw StoreError(reason: "l'original de \(id) contient un octet nul (offset \(base.distance(to: nul.assumingMemoryBound(to: UInt8.self)))) : rien n'est enregistré")
+                    }
                     try statement.withBorrowedText(10, utf8: original) { try statement.runBound() }
                 }
             }

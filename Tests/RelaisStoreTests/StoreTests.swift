@@ -27,8 +27,8 @@ import RelaisText
     /// A database of schema 12 (terms keyed by the text id) keeps every term through
     /// migration 13, now keyed by the resource's row.
     @Test func migration13KeysTermsByRow() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-m13-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath("m13")
+        defer { removeStore(path) }
         let byID = "SELECT r.id || ' ' || t.dimension || ':' || t.term FROM resource_terms t JOIN resources r ON "
         var expected: [String] = []
         do {
@@ -107,6 +107,26 @@ import RelaisText
         try store.checkIntegrity()
     }
 
+    /// An original with a NUL byte would be stored cut there: the write is refused whole, with
+    /// the byte's offset, alone or in a transaction.
+    @Test func anOriginalWithANulByteIsRefused() throws {
+        let store = try Store(path: ":memory:")
+        var stored = record("a", title: "Un", hash: "1")
+        stored.originalUTF8 = Array("<lom>avant".utf8) + [0] + Array("après</lom>".utf8)
+        #expect(throws: StoreError.self) { _ = try store.write(stored, batch: nil) }
+        do {
+            _ = try store.transaction { try store.write(stored, batch: nil) }
+            Issue.record("stored")
+        } catch let error as StoreError {
+            #expect(error.reason.contains("offset 10"))
+        }
+        #expect(try store.counts().published == 0)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM resource_terms") == 0)
+        stored.originalUTF8.removeAll { $0 == 0 }
+        #expect(try store.write(stored, batch: nil) == .created)
+        try store.checkIntegrity()
+    }
+
     @Test func auditIsAppendOnly() throws {
         let store = try Store(path: ":memory:")
         try store.audit(actor: "import", action: "import.file", object: "f.xml", detail: "1 créée")
@@ -116,8 +136,8 @@ import RelaisText
     }
 
     @Test func migrationsAreRecordedAndReopenWorks() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath()
+        defer { removeStore(path) }
         do {
             let store = try Store(path: path)
             _ = try store.write(record("a", title: "Un", hash: "1"), batch: nil)
@@ -129,12 +149,11 @@ import RelaisText
     }
 
     @Test func newDatabasesGetLargePagesExistingOnesKeepTheirs() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
-        let old = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
+        let path = temporaryStorePath()
+        let old = temporaryStorePath()
         defer {
-            for base in [path, old] {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
-            }
+            removeStore(path)
+            removeStore(old)
         }
         do {
             let store = try Store(path: path)
@@ -190,8 +209,8 @@ import RelaisText
     /// A database of schema 13 (an insert trigger logged new rows) loses the trigger through
     /// migration 14 and logs each new row once.
     @Test func migration14LogsNewRowsOnce() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-m14-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath("m14")
+        defer { removeStore(path) }
         do {
             let store = try Store(path: path)
             try store.db.execute("""
@@ -214,8 +233,8 @@ import RelaisText
     /// per dimension over the terms says (the old way, the oracle), in the caller's order of
     /// dimensions, and the counts are the terms' (`checkIntegrity`).
     @Test func setsFollowTheTermsThroughEveryWrite() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-m15-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath("m15")
+        defer { removeStore(path) }
         do {
             let store = try Store(path: path)
             _ = try store.write(record("r0", title: "Titre 0", hash: "0", levels: ["P5", "S1"]), batch: nil)
@@ -273,8 +292,8 @@ import RelaisText
     }
 
     @Test func newerSchemaIsRefused() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath()
+        defer { removeStore(path) }
         do {
             let store = try Store(path: path)
             try store.db.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")
@@ -321,8 +340,8 @@ import RelaisText
     }
 
     @Test func changedAnalyzerVersionRebuildsTheIndex() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath()
+        defer { removeStore(path) }
         do {
             let store = try Store(path: path)
             try store.db.execute("UPDATE settings SET value = '0' WHERE key = 'analyzer_version'")
@@ -392,8 +411,8 @@ import RelaisText
     /// While it runs, the writer commits as usual and every row is there afterwards; `stop`
     /// closes the files it opened, the log included once it appeared.
     @Test func writesGoOnAndStopClosesItsFiles() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relais-wb-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath("wb")
+        defer { removeStore(path) }
         let store = try Store(path: path)
         let before = openDescriptors(on: path) + openDescriptors(on: path + "-wal")
         let writeBehind = try #require(store.startWriteBehind())
@@ -422,4 +441,14 @@ import RelaisText
     @Test func nothingForADatabaseInMemory() throws {
         #expect(try Store(path: ":memory:").startWriteBehind() == nil)
     }
+}
+
+/// A database path of its own under the temporary directory.
+func temporaryStorePath(_ name: String = "store") -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("relais-\(name)-\(UUID().uuidString).sqlite").path
+}
+
+/// Removes a database file with its log and shared memory.
+func removeStore(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
